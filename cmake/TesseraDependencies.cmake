@@ -1,0 +1,23 @@
+# Every dependency is a Debian package; scripts/bootstrap installs the missing ones.
+find_package(MPI REQUIRED COMPONENTS C CXX)
+find_package(Boost 1.74 REQUIRED COMPONENTS mpi serialization)
+find_package(Eigen3 3.4 REQUIRED NO_MODULE)
+# Prefer the Open MPI build of HDF5 (libhdf5-openmpi-dev) so several ranks can write one file.
+set(HDF5_PREFER_PARALLEL TRUE)
+find_package(HDF5 REQUIRED COMPONENTS C)
+if(NOT HDF5_IS_PARALLEL)
+  message(FATAL_ERROR "tessera needs the parallel (Open MPI) build of HDF5: apt-get install libhdf5-openmpi-dev")
+endif()
+find_package(tomlplusplus REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(fmt REQUIRED)
+find_package(nlohmann_json REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
+
+add_library(tessera_hdf5 INTERFACE)
+target_include_directories(tessera_hdf5 SYSTEM INTERFACE ${HDF5_C_INCLUDE_DIRS})
+target_link_libraries(tessera_hdf5 INTERFACE ${HDF5_C_LIBRARIES})
+target_compile_definitions(tessera_hdf5 INTERFACE ${HDF5_C_DEFINITIONS})
+add_library(tessera::hdf5 ALIAS tessera_hdf5)

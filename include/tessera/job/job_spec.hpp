@@ -1,0 +1,51 @@
+#pragma once
+/// @file
+/// The job file: TOML with [data], [model] and [output], parsed and validated up front so a typo
+/// is reported before any rank does work — with the file, line and key, and a "did you mean".
+///
+/// @code
+/// JobSpec job = load_job("ols.toml", {"model.solver=cholesky"});
+/// @endcode
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tessera {
+
+struct DataSpec {
+  std::string path;
+  std::string features = "X";
+  std::string target = "y";
+  std::string a = "A";  ///< dot: left factor, row-chunked n x k
+  std::string b = "B";  ///< dot: right factor, k x m
+  std::string b_path;   ///< dot: file holding B (defaults to path)
+  std::optional<std::int64_t> chunk_rows;  ///< defaults to the dataset's own chunking
+};
+
+struct ModelSpec {
+  std::string type;
+};
+
+struct OutputSpec {
+  std::string path;
+  bool overwrite = false;
+};
+
+struct JobSpec {
+  std::string file;  ///< where it came from, for messages
+  DataSpec data;
+  ModelSpec model;
+  OutputSpec output;
+};
+
+/// The model types tessera knows.
+const std::vector<std::string>& model_types();
+
+/// Parses and validates a job file; `overrides` are "section.key=value" strings from --set.
+/// Throws InputError naming the file, line and key.
+JobSpec load_job(const std::string& path, const std::vector<std::string>& overrides = {});
+/// The same, from TOML text (`name` is used in messages).
+JobSpec parse_job(const std::string& text, const std::string& name, const std::vector<std::string>& overrides = {});
+
+}  // namespace tessera

@@ -1,0 +1,34 @@
+#pragma once
+/// @file
+/// The datasets a job reads, checked on rank 0 before any task runs: the file opens, the dataset
+/// exists, is numeric, non-empty and of the right shape. (NaN/Inf are found by the read tasks,
+/// which see the values.)
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tessera {
+
+/// A numeric dataset seen as rows x cols (a 1-D dataset is rows x 1).
+struct MatrixSource {
+  std::string path, dataset;
+  std::int64_t rows = 0, cols = 0;
+  std::int64_t chunk_rows = 0;  ///< the file's own chunking along rows, 0 if contiguous
+  std::string type;
+};
+
+/// Opens and checks `path`:`dataset`. `want_rank` is 2 for a matrix, 1 for a vector (n or n x 1),
+/// 0 for either.
+MatrixSource open_source(const std::string& path, const std::string& dataset, int want_rank);
+
+/// Contiguous row ranges [begin, end) of `chunk_rows` rows (the last may be shorter).
+struct RowChunk {
+  std::int64_t begin = 0, end = 0;
+};
+std::vector<RowChunk> row_chunks(std::int64_t rows, std::int64_t chunk_rows);
+
+/// The job's chunk size: `requested` if given, else the dataset's chunking, else 65,536 rows.
+std::int64_t choose_chunk_rows(const std::optional<std::int64_t>& requested, const MatrixSource& source);
+
+}  // namespace tessera

@@ -1,0 +1,92 @@
+#pragma once
+/// @file
+/// The futures interface on rank 0: submit tasks (or a whole graph), wait for them, gather their
+/// values. The scheduler makes progress inside these calls, so a driver can grow the graph as
+/// results arrive — the shape iterative fits need.
+///
+/// @code
+/// Future a = client.submit({"read_rows", params, {}});
+/// Future g = client.submit({"gram", {}, {a.key()}});
+/// ValuePtr xtx = client.gather(g);   // waits, then fetches the value from the worker holding it
+/// @endcode
+///
+/// A result lives while a Future refers to it or a submitted consumer has yet to finish.
+#include <boost/mpi/communicator.hpp>
+#include <memory>
+#include <vector>
+
+#include "tessera/graph/graph.hpp"
+#include "tessera/runtime/kernel_registry.hpp"
+#include "tessera/runtime/protocol.hpp"
+
+namespace tessera {
+
+class Client;
+namespace detail {
+struct ClientState;
+}
+
+/// A reference to a submitted task's result. Copies share it; the result may be released once the
+/// last copy is gone and no pending task needs it.
+class Future {
+ public:
+  Future() = default;
+  Future(const Future& other);
+  Future& operator=(const Future& other);
+  Future(Future&&) noexcept = default;
+  Future& operator=(Future&& other) noexcept;
+  ~Future();
+  const TaskKey& key() const { return key_; }
+
+ private:
+  friend class Client;
+  Future(std::weak_ptr<detail::ClientState> state, TaskKey key);
+  void reset();
+  std::weak_ptr<detail::ClientState> state_;
+  TaskKey key_;
+};
+
+struct ClientOptions {
+  /// Tasks dispatched to one worker and not yet finished; enough that no worker idles between tasks.
+  int max_in_flight = 64;
+};
+
+/// Counters a job reports.
+struct ClientStats {
+  std::uint64_t submitted = 0, deduplicated = 0, executed = 0;
+};
+
+class Client {
+ public:
+  Client(const boost::mpi::communicator& world, const KernelRegistry& kernels, ClientOptions options = {});
+  /// Shuts the workers down (exit code 1) if shutdown() was not called.
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  /// Submits one task whose inputs were submitted before. Identical tasks collapse into one.
+  Future submit(Task task);
+  /// Validates and submits a whole graph; returns Futures for `outputs`, in order.
+  std::vector<Future> submit(const Graph& graph, const std::vector<TaskKey>& outputs);
+
+  /// Blocks until the task is done. Throws TaskError as soon as any task anywhere has failed.
+  void wait(const Future& future);
+  void wait(const std::vector<Future>& futures);
+  /// Waits, then brings the value to rank 0 (from the worker holding it).
+  ValuePtr gather(const Future& future);
+
+  /// Every rank's result store (index = rank; rank 0's is used only when it runs alone).
+  std::vector<protocol::StoreStats> store_stats();
+  ClientStats stats() const;
+  /// Number of ranks running tasks (1 when rank 0 runs alone).
+  int workers() const;
+
+  /// Tells every worker to exit with `exit_code` and waits for each to acknowledge; after a
+  /// deadline, MPI_Abort. Idempotent.
+  void shutdown(int exit_code);
+
+ private:
+  std::shared_ptr<detail::ClientState> state_;
+};
+
+}  // namespace tessera

@@ -1,0 +1,36 @@
+#pragma once
+/// @file
+/// Kernels by name. Every rank builds the same registry at start-up, so a task message names its
+/// kernel and any rank can run it.
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "tessera/graph/task.hpp"
+#include "tessera/runtime/value.hpp"
+
+namespace tessera {
+
+/// What a kernel sees: its parameters, its inputs' values (in the task's input order), its rank.
+struct KernelContext {
+  const Params& params;
+  const std::vector<ValuePtr>& inputs;
+  int rank = 0;
+  const Value& input(std::size_t i) const { return *inputs.at(i); }
+};
+
+using Kernel = std::function<Value(const KernelContext&)>;
+
+class KernelRegistry {
+ public:
+  void add(const std::string& name, Kernel kernel);
+  /// Throws Error naming the kernel when it is not registered.
+  const Kernel& find(const std::string& name) const;
+  bool contains(const std::string& name) const { return kernels_.count(name) != 0; }
+
+ private:
+  std::unordered_map<std::string, Kernel> kernels_;
+};
+
+}  // namespace tessera

@@ -1,0 +1,77 @@
+#pragma once
+/// @file
+/// The scheduler's bookkeeping, free of MPI so it can be tested on its own: which tasks are
+/// ready, where each should run, which results can be released. The Client carries out what it
+/// decides.
+///
+/// Placement: a task with inputs goes to the rank holding most of its input bytes (ties to the
+/// lowest rank); a task without inputs but with a Locality hint goes to worker floor(i*W/n), so
+/// each worker reads a contiguous range of chunks; any other task goes to whichever worker has room.
+/// Each worker has at most `max_in_flight` tasks dispatched and unfinished, and runs them in
+/// priority (submission) order.
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <vector>
+
+#include "tessera/graph/task.hpp"
+#include "tessera/runtime/protocol.hpp"
+
+namespace tessera {
+
+class Scheduler {
+ public:
+  Scheduler(std::vector<int> worker_ranks, int max_in_flight);
+
+  /// Adds a task. Returns false (and changes nothing) when the key is already known.
+  /// Throws Error if an input is unknown or already released.
+  bool add(const TaskKey& key, const Task& task);
+  /// Tasks to start now, each with the rank to run it.
+  std::vector<std::pair<int, protocol::TaskMessage>> dispatch();
+  /// Records a finished task.
+  void finished(int rank, const protocol::Done& done);
+
+  /// A Future refers to `key`: keep its result until released by drop().
+  void retain(const TaskKey& key);
+  void drop(const TaskKey& key);
+  /// Results no longer needed, grouped by the rank holding them; clears the list.
+  std::map<int, std::vector<TaskKey>> take_releases();
+
+  bool known(const TaskKey& key) const { return nodes_.count(key) != 0; }
+  bool done(const TaskKey& key) const;
+  int holder(const TaskKey& key) const;
+  std::size_t unfinished() const { return unfinished_; }
+  std::uint64_t executed() const { return executed_; }
+
+ private:
+  enum class State { waiting, ready, running, done, released };
+  struct Node {
+    Task task;
+    std::uint64_t priority = 0;
+    State state = State::waiting;
+    std::size_t missing_inputs = 0;
+    std::vector<TaskKey> consumers;
+    std::size_t unfinished_consumers = 0;
+    std::size_t references = 0;  ///< live Futures
+    int holder = -1;
+    std::uint64_t bytes = 0;
+  };
+  using Queue = std::set<std::pair<std::uint64_t, TaskKey>>;  // (priority, key)
+
+  Node& node(const TaskKey& key);
+  void make_ready(const TaskKey& key, Node& n);
+  void release_if_unneeded(const TaskKey& key, Node& n);
+  std::size_t slot_of(int rank) const;
+
+  std::vector<int> workers_;
+  int max_in_flight_;
+  std::unordered_map<TaskKey, Node, TaskKeyHash> nodes_;
+  std::vector<Queue> worker_queues_;
+  Queue any_queue_;
+  std::vector<int> in_flight_;
+  std::map<int, std::vector<TaskKey>> releases_;
+  std::uint64_t next_priority_ = 0, executed_ = 0;
+  std::size_t unfinished_ = 0, next_worker_ = 0;
+};
+
+}  // namespace tessera

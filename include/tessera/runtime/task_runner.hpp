@@ -1,0 +1,18 @@
+#pragma once
+/// @file
+/// Runs one task whose inputs are at hand and turns the outcome into a protocol message: the
+/// same code on a worker's compute thread and on rank 0 when it runs alone.
+#include <variant>
+
+#include "tessera/runtime/kernel_registry.hpp"
+#include "tessera/runtime/protocol.hpp"
+#include "tessera/runtime/result_store.hpp"
+
+namespace tessera {
+
+/// Runs `task` with `inputs`, stores the result in `store`, and reports Done or Failure.
+/// Never throws: a kernel's exception becomes a Failure.
+std::variant<protocol::Done, protocol::Failure> run_task(const KernelRegistry& kernels, const protocol::TaskMessage& task,
+                                                         const std::vector<ValuePtr>& inputs, ResultStore& store, int rank);
+
+}  // namespace tessera

@@ -1,0 +1,42 @@
+#include <chrono>
+#include <iostream>
+
+#include "commands.hpp"
+#include "tessera/error.hpp"
+#include "tessera/job/job_spec.hpp"
+#include "tessera/kernels/builtin.hpp"
+#include "tessera/ml/job_runner.hpp"
+#include "tessera/runtime/cluster.hpp"
+#include "tessera/util/log.hpp"
+
+namespace tessera::cli {
+
+int run_command(const boost::mpi::communicator& world, const RunOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  KernelRegistry kernels;
+  register_builtin_kernels(kernels);
+  try {
+    return run_cluster(world, kernels, [&](Client& client) {
+      const JobSpec job = load_job(options.job_file, options.overrides);
+      AtomicOutput output(job.output.path, job.output.overwrite);  // checked before any work
+      nlohmann::json summary = run_job(client, job, output);
+      output.commit();
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      summary["output"] = job.output.path;
+      summary["model"] = job.model.type;
+      summary["ranks"] = world.size();
+      summary["workers"] = client.workers();
+      summary["tasks"] = client.stats().executed;
+      summary["tasks_deduplicated"] = client.stats().deduplicated;
+      summary["seconds"] = seconds;
+      spdlog::info("{} job done: {} tasks on {} worker(s) in {:.3f} s; wrote {}", job.model.type, client.stats().executed,
+                   client.workers(), seconds, job.output.path);
+      if (options.json) std::cout << summary.dump() << std::endl;
+      return exit_code::ok;
+    });
+  } catch (...) {
+    return report_current_exception();  // only rank 0 gets here: workers return the code it sent
+  }
+}
+
+}  // namespace tessera::cli

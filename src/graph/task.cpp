@@ -1,0 +1,105 @@
+#include "tessera/graph/task.hpp"
+
+#include <xxhash.h>
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "tessera/error.hpp"
+
+namespace tessera {
+namespace {
+
+/// Appends fixed-width fields to a byte string, so the hash input is unambiguous.
+class CanonicalBytes {
+ public:
+  void add(std::uint64_t v) { bytes_.append(reinterpret_cast<const char*>(&v), sizeof v); }
+  void add(double v) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    add(bits);
+  }
+  void add(const std::string& s) {
+    add(static_cast<std::uint64_t>(s.size()));
+    bytes_ += s;
+  }
+  TaskKey hash() const {
+    const XXH128_hash_t h = XXH3_128bits(bytes_.data(), bytes_.size());
+    return TaskKey{h.high64, h.low64};
+  }
+
+ private:
+  std::string bytes_;
+};
+
+}  // namespace
+
+std::string TaskKey::hex() const { return fmt::format("{:016x}{:016x}", hi, lo); }
+
+TaskKey TaskKey::from_hex(const std::string& text) {
+  if (text.size() != 32 || text.find_first_not_of("0123456789abcdef") != std::string::npos)
+    throw InputError("not a task key (32 hex digits): '" + text + "'");
+  return TaskKey{std::stoull(text.substr(0, 16), nullptr, 16), std::stoull(text.substr(16), nullptr, 16)};
+}
+
+TaskKey TaskKey::named(const std::string& name) {
+  CanonicalBytes bytes;
+  bytes.add(std::string("named"));
+  bytes.add(name);
+  return bytes.hash();
+}
+
+Params& Params::set(const std::string& name, Param value) {
+  values_[name] = std::move(value);
+  return *this;
+}
+
+template <class T>
+const T& Params::get(const std::string& name) const {
+  const auto it = values_.find(name);
+  if (it == values_.end()) throw Error("kernel parameter '" + name + "' is missing");
+  const T* v = std::get_if<T>(&it->second);
+  if (!v) throw Error("kernel parameter '" + name + "' has the wrong type");
+  return *v;
+}
+
+std::int64_t Params::integer(const std::string& name) const { return get<std::int64_t>(name); }
+double Params::real(const std::string& name) const { return get<double>(name); }
+const std::string& Params::text(const std::string& name) const { return get<std::string>(name); }
+const std::vector<double>& Params::reals(const std::string& name) const { return get<std::vector<double>>(name); }
+
+TaskKey Task::key() const {
+  CanonicalBytes bytes;
+  bytes.add(kernel);
+  bytes.add(static_cast<std::uint64_t>(params.values().size()));
+  for (const auto& [name, value] : params.values()) {
+    bytes.add(name);
+    bytes.add(static_cast<std::uint64_t>(value.index()));
+    std::visit(
+        [&](const auto& v) {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, std::int64_t>) {
+            bytes.add(static_cast<std::uint64_t>(v));
+          } else if constexpr (std::is_same_v<T, std::vector<double>>) {
+            bytes.add(static_cast<std::uint64_t>(v.size()));
+            for (double x : v) bytes.add(x);
+          } else {
+            bytes.add(v);
+          }
+        },
+        value);
+  }
+  bytes.add(static_cast<std::uint64_t>(inputs.size()));
+  for (const TaskKey& in : inputs) {
+    bytes.add(in.hi);
+    bytes.add(in.lo);
+  }
+  return bytes.hash();
+}
+
+std::string short_name(const std::string& kernel, const TaskKey& key) {
+  return fmt::format("{}-{:08x}", kernel, key.hi >> 32);
+}
+
+}  // namespace tessera

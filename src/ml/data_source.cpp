@@ -1,0 +1,44 @@
+#include "tessera/ml/data_source.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "tessera/error.hpp"
+#include "tessera/io/hdf5.hpp"
+
+namespace tessera {
+
+MatrixSource open_source(const std::string& path, const std::string& dataset, int want_rank) {
+  hdf5::Handle file = hdf5::open_for_reading(path);
+  const hdf5::DatasetInfo info = hdf5::describe(file.id(), path, dataset);
+  const std::string name = path + ":" + dataset;
+  if (!info.numeric)
+    throw InputError(fmt::format("{} has non-numeric type {} (integer and float data are accepted)", name, info.type));
+  const auto rank = static_cast<int>(info.dims.size());
+  const bool column_vector = rank == 2 && info.dims[1] == 1;
+  if (want_rank == 2 && rank != 2)
+    throw InputError(fmt::format("{} must be 2-D (rows x columns), but it is {}-D", name, rank));
+  if (want_rank == 0 && rank != 1 && rank != 2)
+    throw InputError(fmt::format("{} must be 1-D or 2-D, but it is {}-D", name, rank));
+  if (want_rank == 1 && rank != 1 && !column_vector)
+    throw InputError(fmt::format("{} must be 1-D (or one column), but its shape is {}", name, fmt::join(info.dims, " x ")));
+  MatrixSource s{path, dataset, static_cast<std::int64_t>(info.dims.at(0)), rank == 2 ? static_cast<std::int64_t>(info.dims[1]) : 1,
+                 info.chunk.empty() ? 0 : static_cast<std::int64_t>(info.chunk[0]), info.type};
+  if (s.rows == 0 || s.cols == 0) throw InputError(fmt::format("{} is empty (shape {})", name, fmt::join(info.dims, " x ")));
+  return s;
+}
+
+std::vector<RowChunk> row_chunks(std::int64_t rows, std::int64_t chunk_rows) {
+  std::vector<RowChunk> chunks;
+  for (std::int64_t begin = 0; begin < rows; begin += chunk_rows) chunks.push_back({begin, std::min(rows, begin + chunk_rows)});
+  return chunks;
+}
+
+std::int64_t choose_chunk_rows(const std::optional<std::int64_t>& requested, const MatrixSource& source) {
+  if (requested) return *requested;
+  if (source.chunk_rows > 0) return source.chunk_rows;
+  return 65536;
+}
+
+}  // namespace tessera

@@ -1,0 +1,145 @@
+#include "tessera/runtime/scheduler.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "tessera/error.hpp"
+
+namespace tessera {
+
+Scheduler::Scheduler(std::vector<int> worker_ranks, int max_in_flight)
+    : workers_(std::move(worker_ranks)),
+      max_in_flight_(max_in_flight),
+      worker_queues_(workers_.size()),
+      in_flight_(workers_.size(), 0) {
+  if (workers_.empty()) throw Error("scheduler needs at least one worker");
+}
+
+Scheduler::Node& Scheduler::node(const TaskKey& key) {
+  const auto it = nodes_.find(key);
+  if (it == nodes_.end()) throw Error("unknown task key " + key.hex());
+  return it->second;
+}
+
+std::size_t Scheduler::slot_of(int rank) const {
+  return static_cast<std::size_t>(std::find(workers_.begin(), workers_.end(), rank) - workers_.begin());
+}
+
+bool Scheduler::add(const TaskKey& key, const Task& task) {
+  if (known(key)) return false;
+  for (const TaskKey& in : task.inputs) {
+    const auto it = nodes_.find(in);
+    if (it == nodes_.end())
+      throw Error("task " + short_name(task.kernel, key) + " needs input " + in.hex() + ", which was never submitted");
+    if (it->second.state == State::released)
+      throw Error("task " + short_name(task.kernel, key) + " needs input " + in.hex() +
+                  ", which was already released (hold a Future to keep a result)");
+  }
+  Node n{task, next_priority_++};
+  for (const TaskKey& in : task.inputs) {
+    Node& input = nodes_.at(in);
+    input.consumers.push_back(key);
+    ++input.unfinished_consumers;
+    if (input.state != State::done) ++n.missing_inputs;
+  }
+  auto [it, inserted] = nodes_.emplace(key, std::move(n));
+  ++unfinished_;
+  if (it->second.missing_inputs == 0) make_ready(key, it->second);
+  return true;
+}
+
+void Scheduler::make_ready(const TaskKey& key, Node& n) {
+  n.state = State::ready;
+  const auto entry = std::make_pair(n.priority, key);
+  if (!n.task.inputs.empty()) {
+    std::map<int, std::uint64_t> bytes_by_rank;
+    for (const TaskKey& in : n.task.inputs) {
+      const Node& input = nodes_.at(in);
+      bytes_by_rank[input.holder] += input.bytes + 1;  // +1: an empty result still pulls towards its holder
+    }
+    const auto best = std::max_element(bytes_by_rank.begin(), bytes_by_rank.end(),
+                                       [](const auto& a, const auto& b) { return a.second < b.second; });
+    worker_queues_[slot_of(best->first)].insert(entry);
+  } else if (n.task.locality) {
+    const auto& loc = *n.task.locality;
+    const auto w = static_cast<std::size_t>(loc.index * static_cast<std::int64_t>(workers_.size()) / std::max<std::int64_t>(loc.count, 1));
+    worker_queues_[std::min(w, workers_.size() - 1)].insert(entry);
+  } else {
+    any_queue_.insert(entry);
+  }
+}
+
+std::vector<std::pair<int, protocol::TaskMessage>> Scheduler::dispatch() {
+  std::vector<std::pair<int, protocol::TaskMessage>> out;
+  // Visit workers round-robin, one task at a time, so free capacity is shared evenly.
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (std::size_t step = 0; step < workers_.size(); ++step) {
+      const std::size_t w = (next_worker_ + step) % workers_.size();
+      if (in_flight_[w] >= max_in_flight_) continue;
+      Queue& queue = !worker_queues_[w].empty() ? worker_queues_[w] : any_queue_;
+      if (queue.empty()) continue;
+      const TaskKey key = queue.begin()->second;
+      queue.erase(queue.begin());
+      Node& n = nodes_.at(key);
+      n.state = State::running;
+      ++in_flight_[w];
+      protocol::TaskMessage message{key, n.task.kernel, n.task.params, {}, n.priority};
+      for (const TaskKey& in : n.task.inputs) message.inputs.push_back({in, nodes_.at(in).holder});
+      out.emplace_back(workers_[w], std::move(message));
+      progress = true;
+    }
+    next_worker_ = (next_worker_ + 1) % workers_.size();
+  }
+  return out;
+}
+
+void Scheduler::finished(int rank, const protocol::Done& done) {
+  Node& n = node(done.key);
+  if (n.state != State::running) throw Error("task " + done.key.hex() + " reported finished twice");
+  n.state = State::done;
+  n.holder = rank;
+  n.bytes = done.bytes;
+  --in_flight_[slot_of(rank)];
+  --unfinished_;
+  ++executed_;
+  for (const TaskKey& c : n.consumers) {
+    Node& consumer = nodes_.at(c);
+    if (--consumer.missing_inputs == 0) make_ready(c, consumer);
+  }
+  for (const TaskKey& in : n.task.inputs) {
+    Node& input = nodes_.at(in);
+    --input.unfinished_consumers;
+    release_if_unneeded(in, input);
+  }
+  release_if_unneeded(done.key, n);
+}
+
+void Scheduler::release_if_unneeded(const TaskKey& key, Node& n) {
+  if (n.state != State::done || n.unfinished_consumers != 0 || n.references != 0) return;
+  n.state = State::released;
+  releases_[n.holder].push_back(key);
+}
+
+void Scheduler::retain(const TaskKey& key) { ++node(key).references; }
+
+void Scheduler::drop(const TaskKey& key) {
+  Node& n = node(key);
+  if (n.references == 0) throw Error("task " + key.hex() + " dropped more often than retained");
+  --n.references;
+  release_if_unneeded(key, n);
+}
+
+std::map<int, std::vector<TaskKey>> Scheduler::take_releases() { return std::exchange(releases_, {}); }
+
+bool Scheduler::done(const TaskKey& key) const {
+  const auto it = nodes_.find(key);
+  return it != nodes_.end() && it->second.state == State::done;
+}
+
+int Scheduler::holder(const TaskKey& key) const {
+  const auto it = nodes_.find(key);
+  return it == nodes_.end() ? -1 : it->second.holder;
+}
+
+}  // namespace tessera

@@ -1,0 +1,126 @@
+#include "tessera/runtime/worker.hpp"
+
+#include "tessera/error.hpp"
+#include "tessera/runtime/backoff.hpp"
+
+namespace tessera {
+
+using protocol::Tag;
+
+Worker::Worker(const boost::mpi::communicator& world, const KernelRegistry& kernels)
+    : mailbox_(world), compute_(kernels, store_, world.rank()) {}
+
+int Worker::run() {
+  Backoff backoff;
+  while (!shutting_down_) {
+    bool active = false;
+    try {
+      while (auto message = mailbox_.poll()) {
+        handle(*message);
+        active = true;
+        if (shutting_down_) break;
+      }
+      protocol::Report report;
+      if (compute_.collect(report)) {
+        mailbox_.post(0, Tag::report, report);
+        active = true;
+      }
+      mailbox_.progress();
+    } catch (const std::exception& e) {
+      report_internal_error(e.what());  // rank 0 then ends the job; keep serving until it says so
+      active = true;
+    }
+    if (active)
+      backoff.reset();
+    else
+      compute_.wait_for_outcome(backoff.next_wait());
+  }
+  compute_.cancel_queued();
+  mailbox_.post(0, Tag::shutdown_ack, protocol::Empty{});
+  // Let the acknowledgement and any last replies leave, but never wait forever on a peer that is gone.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (mailbox_.progress() && std::chrono::steady_clock::now() < deadline) backoff.pause();
+  return exit_code_;
+}
+
+void Worker::handle(Envelope& message) {
+  switch (message.tag()) {
+    case Tag::task_batch:
+      for (auto& task : message.decode<protocol::TaskBatch>().tasks) accept(std::move(task));
+      break;
+    case Tag::release:
+      for (const TaskKey& key : message.decode<protocol::Release>().keys) store_.erase(key);
+      break;
+    case Tag::fetch: {
+      const auto fetch = message.decode<protocol::Fetch>();
+      mailbox_.post(message.source(), Tag::fetch_reply, protocol::FetchReply{fetch.key, store_.get(fetch.key)});
+      break;
+    }
+    case Tag::fetch_reply:
+      on_fetch_reply(message.decode<protocol::FetchReply>());
+      break;
+    case Tag::stats_request:
+      message.decode<protocol::Empty>();
+      mailbox_.post(0, Tag::stats_reply, store_.stats());
+      break;
+    case Tag::shutdown:
+      exit_code_ = message.decode<protocol::Shutdown>().exit_code;
+      shutting_down_ = true;
+      break;
+    default:
+      throw CommError("worker received unexpected message tag " + std::to_string(static_cast<int>(message.tag())));
+  }
+}
+
+void Worker::accept(protocol::TaskMessage task) {
+  Waiting waiting{std::move(task), {}, 0};
+  waiting.inputs.resize(waiting.task.inputs.size());
+  const std::uint64_t id = next_waiting_id_++;
+  for (std::size_t i = 0; i < waiting.task.inputs.size(); ++i) {
+    const protocol::InputRef& in = waiting.task.inputs[i];
+    if (in.holder == mailbox_.rank()) {
+      waiting.inputs[i] = store_.get(in.key);
+      if (!waiting.inputs[i])
+        throw CommError("rank " + std::to_string(mailbox_.rank()) + " was told it holds " + in.key.hex() + " but does not");
+      continue;
+    }
+    auto& waiters = fetches_[in.key];
+    if (waiters.empty()) mailbox_.post(in.holder, Tag::fetch, protocol::Fetch{in.key});
+    waiters.emplace_back(id, i);
+    ++waiting.missing;
+  }
+  if (waiting.missing == 0)
+    compute_.submit(std::move(waiting.task), std::move(waiting.inputs));
+  else
+    waiting_.emplace(id, std::move(waiting));
+}
+
+void Worker::on_fetch_reply(const protocol::FetchReply& reply) {
+  const auto it = fetches_.find(reply.key);
+  if (it == fetches_.end()) return;
+  const auto waiters = std::move(it->second);
+  fetches_.erase(it);
+  for (const auto& [id, slot] : waiters) {
+    Waiting& waiting = waiting_.at(id);
+    if (!reply.value)
+      throw CommError("input " + reply.key.hex() + " of task " + waiting.task.key.hex() + " was gone from rank " +
+                      std::to_string(waiting.task.inputs[slot].holder));
+    waiting.inputs[slot] = reply.value;
+    if (--waiting.missing == 0) {
+      compute_.submit(std::move(waiting.task), std::move(waiting.inputs));
+      waiting_.erase(id);
+    }
+  }
+}
+
+void Worker::report_internal_error(const std::string& message) {
+  protocol::Report report;
+  report.failed.push_back(protocol::Failure{TaskKey{}, "worker", message, false});
+  try {
+    mailbox_.post(0, Tag::report, report);
+  } catch (...) {
+    MPI_Abort(MPI_COMM_WORLD, exit_code::failure);  // cannot even tell rank 0: the last resort
+  }
+}
+
+}  // namespace tessera
