@@ -230,6 +230,7 @@ ValuePtr Client::gather(const Future& future) {
 
 std::vector<protocol::StoreStats> Client::store_stats() {
   auto& s = *state_;
+  s.release();  // releases already decided go out first, so the counts reflect them
   if (s.local()) return {s.local_store.stats()};
   s.stats_replies.assign(static_cast<std::size_t>(s.mailbox.size()), std::nullopt);
   s.stats_replies[0] = protocol::StoreStats{};

@@ -1,40 +1,92 @@
 #include "tessera/runtime/compute_thread.hpp"
 
+#include <condition_variable>
+#include <mutex>
+#include <queue>
+#include <thread>
+#include <utility>
+
 #include "tessera/io/hdf5.hpp"
 #include "tessera/runtime/task_runner.hpp"
 
 namespace tessera {
 
-ComputeThread::ComputeThread(const KernelRegistry& kernels, ResultStore& store, int rank)
-    : kernels_(kernels), store_(store), rank_(rank), thread_([this] { loop(); }) {}
+struct ComputeThread::Shared {
+  struct Ready {
+    protocol::TaskMessage task;
+    std::vector<ValuePtr> inputs;
+  };
+  struct LaterFirst {
+    bool operator()(const Ready& a, const Ready& b) const { return a.task.priority > b.task.priority; }
+  };
+
+  Shared(const KernelRegistry& k, int r) : kernels(k), rank(r) {}
+
+  const KernelRegistry& kernels;
+  const int rank;
+  ResultStore store;
+  std::mutex mutex;
+  std::condition_variable work_cv, outcome_cv;
+  std::priority_queue<Ready, std::vector<Ready>, LaterFirst> queue;
+  protocol::Report outcomes;
+  bool stopping = false, running = false;
+  std::thread thread;
+
+  void loop() {
+    hdf5::silence_errors_on_this_thread();
+    std::unique_lock lock(mutex);
+    for (;;) {
+      work_cv.wait(lock, [this] { return stopping || !queue.empty(); });
+      if (stopping) return;
+      Ready ready = std::move(const_cast<Ready&>(queue.top()));
+      queue.pop();
+      running = true;
+      lock.unlock();
+      auto outcome = run_task(kernels, ready.task, ready.inputs, store, rank);
+      ready.inputs.clear();  // drop fetched inputs before reporting, so their memory is free
+      lock.lock();
+      running = false;
+      if (auto* done = std::get_if<protocol::Done>(&outcome))
+        outcomes.done.push_back(*done);
+      else
+        outcomes.failed.push_back(std::get<protocol::Failure>(outcome));
+      outcome_cv.notify_one();
+    }
+  }
+};
+
+ComputeThread::ComputeThread(const KernelRegistry& kernels, int rank) : shared_(std::make_shared<Shared>(kernels, rank)) {
+  shared_->thread = std::thread([shared = shared_] { shared->loop(); });
+}
 
 ComputeThread::~ComputeThread() {
   bool busy;
   {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-    busy = running_;
+    std::lock_guard lock(shared_->mutex);
+    shared_->stopping = true;
+    busy = shared_->running;
   }
-  work_cv_.notify_all();
+  shared_->work_cv.notify_all();
   if (busy)
-    thread_.detach();  // stuck in a long kernel while the job is ending: do not wait for it
+    shared_->thread.detach();  // stuck in a long kernel while the job ends: do not wait for it
   else
-    thread_.join();
+    shared_->thread.join();
 }
+
+ResultStore& ComputeThread::store() { return shared_->store; }
 
 void ComputeThread::submit(protocol::TaskMessage task, std::vector<ValuePtr> inputs) {
   {
-    std::lock_guard lock(mutex_);
-    queue_.push(Ready{std::move(task), std::move(inputs)});
+    std::lock_guard lock(shared_->mutex);
+    shared_->queue.push(Shared::Ready{std::move(task), std::move(inputs)});
   }
-  work_cv_.notify_one();
+  shared_->work_cv.notify_one();
 }
 
 bool ComputeThread::collect(protocol::Report& report) {
-  std::lock_guard lock(mutex_);
-  if (outcomes_.empty()) return false;
-  report = std::move(outcomes_);
-  outcomes_ = {};
+  std::lock_guard lock(shared_->mutex);
+  if (shared_->outcomes.empty()) return false;
+  report = std::exchange(shared_->outcomes, {});
   return true;
 }
 
@@ -43,41 +95,14 @@ void ComputeThread::wait_for_outcome(std::chrono::microseconds timeout) {
     std::this_thread::yield();
     return;
   }
-  std::unique_lock lock(mutex_);
-  outcome_cv_.wait_for(lock, timeout, [this] { return !outcomes_.empty(); });
+  std::unique_lock lock(shared_->mutex);
+  shared_->outcome_cv.wait_for(lock, timeout, [this] { return !shared_->outcomes.empty(); });
 }
 
 void ComputeThread::cancel_queued() {
-  std::lock_guard lock(mutex_);
-  queue_ = {};
-  stopping_ = true;
-}
-
-bool ComputeThread::running_a_task() const {
-  std::lock_guard lock(mutex_);
-  return running_;
-}
-
-void ComputeThread::loop() {
-  hdf5::silence_errors_on_this_thread();
-  std::unique_lock lock(mutex_);
-  for (;;) {
-    work_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-    if (stopping_) return;
-    Ready ready = std::move(const_cast<Ready&>(queue_.top()));
-    queue_.pop();
-    running_ = true;
-    lock.unlock();
-    auto outcome = run_task(kernels_, ready.task, ready.inputs, store_, rank_);
-    ready.inputs.clear();  // drop fetched inputs before reporting, so their memory is free
-    lock.lock();
-    running_ = false;
-    if (auto* done = std::get_if<protocol::Done>(&outcome))
-      outcomes_.done.push_back(*done);
-    else
-      outcomes_.failed.push_back(std::get<protocol::Failure>(outcome));
-    outcome_cv_.notify_one();
-  }
+  std::lock_guard lock(shared_->mutex);
+  shared_->queue = {};
+  shared_->stopping = true;
 }
 
 }  // namespace tessera

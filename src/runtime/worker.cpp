@@ -1,6 +1,8 @@
 #include "tessera/runtime/worker.hpp"
 
 #include "tessera/error.hpp"
+#include <chrono>
+
 #include "tessera/runtime/backoff.hpp"
 
 namespace tessera {
@@ -8,7 +10,7 @@ namespace tessera {
 using protocol::Tag;
 
 Worker::Worker(const boost::mpi::communicator& world, const KernelRegistry& kernels)
-    : mailbox_(world), compute_(kernels, store_, world.rank()) {}
+    : mailbox_(world), compute_(kernels, world.rank()), store_(compute_.store()) {}
 
 int Worker::run() {
   Backoff backoff;

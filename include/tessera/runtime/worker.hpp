@@ -31,8 +31,8 @@ class Worker {
   };
 
   Mailbox mailbox_;
-  ResultStore store_;
   ComputeThread compute_;
+  ResultStore& store_;  ///< the compute thread's store
   std::uint64_t next_waiting_id_ = 0;
   std::unordered_map<std::uint64_t, Waiting> waiting_;
   /// Remote key -> (waiting task, input slot) pairs that need it; one Fetch per key in flight.

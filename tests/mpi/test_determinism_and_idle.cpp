@@ -1,0 +1,66 @@
+// Bit-identical reductions whatever the rank count, and idle ranks that do not burn a core.
+#include <sys/resource.h>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+
+#include "cluster_fixture.hpp"
+#include "tessera/ml/blocks.hpp"
+
+namespace tessera::testing {
+namespace {
+
+/// The pairwise tree, computed here independently of the runtime.
+double reference_tree_sum(std::vector<double> v) {
+  while (v.size() > 1) {
+    std::vector<double> next;
+    for (std::size_t i = 0; i + 1 < v.size(); i += 2) next.push_back(v[i] + v[i + 1]);
+    if (v.size() % 2) next.push_back(v.back());
+    v = std::move(next);
+  }
+  return v[0];
+}
+
+TEST(Determinism, TreeReductionIsBitIdenticalToTheFixedTree) {
+  // Magnitudes from 1e-3 to 1e15: the order of additions changes the rounded result.
+  std::mt19937_64 rng(42);
+  std::uniform_real_distribution<double> exponent(-3, 15), sign(-1, 1);
+  std::vector<double> values;
+  for (int i = 0; i < 101; ++i) values.push_back(std::pow(10.0, exponent(rng)) * (sign(rng) < 0 ? -1 : 1));
+  double naive = 0;
+  for (double v : values) naive += v;
+  const double expected = reference_tree_sum(values);
+  ASSERT_NE(naive, expected) << "data too benign: the test could not tell orders apart";
+
+  run_on_cluster([&](Client& client) {
+    Graph g;
+    std::vector<TaskKey> leaves;
+    for (double v : values) leaves.push_back(g.add(Task{"fill", {{"rows", std::int64_t{1}}, {"cols", std::int64_t{1}}, {"value", v}}, {}}));
+    auto futures = client.submit(g, {tree_reduce(g, leaves)});
+    const double got = (*client.gather(futures[0]))[0](0, 0);
+    EXPECT_EQ(std::memcmp(&got, &expected, sizeof got), 0) << got << " vs " << expected;
+  });
+}
+
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         1e-6 * static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
+}
+
+TEST(Idle, WaitingRanksDoNotSpin) {
+  run_on_cluster([](Client& client) {
+    const double before = cpu_seconds();
+    Future nap = client.submit(Task{"sleep", {{"ms", std::int64_t{1500}}}, {}});
+    const double worker_cpu = (*client.gather(nap))[0](0, 0);
+    const double scheduler_cpu = cpu_seconds() - before;
+    // Spinning would cost about 1.5 s of CPU; polling with back-off costs a few percent.
+    EXPECT_LT(scheduler_cpu, 0.3) << "rank 0 burned CPU while waiting";
+    EXPECT_LT(worker_cpu, 0.3) << "the worker's communication thread burned CPU during a long kernel";
+  });
+}
+
+}  // namespace
+}  // namespace tessera::testing
