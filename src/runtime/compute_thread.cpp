@@ -20,6 +20,8 @@ struct ComputeThread::Shared {
     bool operator()(const Ready& a, const Ready& b) const { return a.task.priority > b.task.priority; }
   };
 
+  static constexpr std::size_t report_batch = 32;
+
   Shared(const KernelRegistry& k, int r) : kernels(k), rank(r) {}
 
   const KernelRegistry& kernels;
@@ -46,11 +48,15 @@ struct ComputeThread::Shared {
       ready.inputs.clear();  // drop fetched inputs before reporting, so their memory is free
       lock.lock();
       running = false;
-      if (auto* done = std::get_if<protocol::Done>(&outcome))
-        outcomes.done.push_back(*done);
-      else
+      const bool failed = std::holds_alternative<protocol::Failure>(outcome);
+      if (failed)
         outcomes.failed.push_back(std::get<protocol::Failure>(outcome));
-      outcome_cv.notify_one();
+      else
+        outcomes.done.push_back(std::get<protocol::Done>(outcome));
+      // Wake the communication thread when the queue runs dry, on a failure, or every so many
+      // results: one report then carries many tasks, while a chain of dependent tasks (where
+      // the queue is always empty) still reports each one at once.
+      if (failed || queue.empty() || outcomes.done.size() >= report_batch) outcome_cv.notify_one();
     }
   }
 };

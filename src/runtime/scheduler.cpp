@@ -26,26 +26,39 @@ std::size_t Scheduler::slot_of(int rank) const {
 }
 
 bool Scheduler::add(const TaskKey& key, const Task& task) {
-  if (known(key)) return false;
-  for (const TaskKey& in : task.inputs) {
-    const auto it = nodes_.find(in);
-    if (it == nodes_.end())
-      throw Error("task " + short_name(task.kernel, key) + " needs input " + in.hex() + ", which was never submitted");
-    if (it->second.state == State::released)
-      throw Error("task " + short_name(task.kernel, key) + " needs input " + in.hex() +
-                  ", which was already released (hold a Future to keep a result)");
+  if (known(key)) {
+    revive(key);
+    return false;
   }
-  Node n{task, next_priority_++};
-  for (const TaskKey& in : task.inputs) {
+  for (const TaskKey& in : task.inputs)
+    if (!known(in))
+      throw Error("task " + short_name(task.kernel, key) + " needs input " + in.hex() + ", which was never submitted");
+  Node& n = nodes_.emplace(key, Node{task, next_priority_++}).first->second;
+  for (const TaskKey& in : task.inputs) nodes_.at(in).consumers.push_back(key);
+  attach_inputs(key, n);
+  return true;
+}
+
+void Scheduler::attach_inputs(const TaskKey& key, Node& n) {
+  ++unfinished_;
+  n.state = State::waiting;
+  n.missing_inputs = 0;
+  for (const TaskKey& in : n.task.inputs) {
+    revive(in);
     Node& input = nodes_.at(in);
-    input.consumers.push_back(key);
     ++input.unfinished_consumers;
     if (input.state != State::done) ++n.missing_inputs;
   }
-  auto [it, inserted] = nodes_.emplace(key, std::move(n));
-  ++unfinished_;
-  if (it->second.missing_inputs == 0) make_ready(key, it->second);
-  return true;
+  if (n.missing_inputs == 0) make_ready(key, n);
+}
+
+void Scheduler::revive(const TaskKey& key) {
+  Node& n = node(key);
+  if (n.state != State::released) return;
+  // Same key, same result: recomputing it is correct, and cheaper than keeping every result forever.
+  n.holder = -1;
+  n.bytes = 0;
+  attach_inputs(key, n);
 }
 
 void Scheduler::make_ready(const TaskKey& key, Node& n) {

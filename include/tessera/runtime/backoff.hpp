@@ -1,8 +1,10 @@
 #pragma once
 /// @file
-/// How a polling loop waits when there is nothing to do: yield a few times (a reply is often
-/// microseconds away), then sleep for growing intervals up to a ceiling. A loop that spins at
-/// 100% would steal the CPU of workers sharing the node when ranks outnumber cores.
+/// How a polling loop waits when there is nothing to do. Right after activity a reply is usually
+/// microseconds away, so it only yields; the longer it has been idle, the longer it sleeps (a
+/// quarter of the idle time so far, up to a ceiling). A loop that spins at 100% would steal the
+/// CPU of workers sharing the node when ranks outnumber cores; one that sleeps too long at once
+/// adds its sleep to every round trip.
 #include <algorithm>
 #include <chrono>
 #include <thread>
@@ -11,14 +13,25 @@ namespace tessera {
 
 class Backoff {
  public:
+  using Clock = std::chrono::steady_clock;
+
+  /// Linux stretches every sleep by the thread's timer slack (50 us by default), which would be
+  /// added to each message round trip; a polling thread asks for precise wake-ups instead.
+  Backoff() { precise_sleeps_on_this_thread(); }
+  static void precise_sleeps_on_this_thread();
+
   /// Call after a poll that found work.
-  void reset() { idle_polls_ = 0; }
+  void reset() { idle_ = false; }
   /// How long the next idle wait should last; zero means "just yield".
   std::chrono::microseconds next_wait() {
-    ++idle_polls_;
-    if (idle_polls_ <= yield_polls) return std::chrono::microseconds(0);
-    const int doublings = std::min(idle_polls_ - yield_polls, 7);
-    return std::min(max_sleep, min_sleep * (1 << doublings));
+    const auto now = Clock::now();
+    if (!idle_) {
+      idle_ = true;
+      idle_since_ = now;
+    }
+    const auto idle = std::chrono::duration_cast<std::chrono::microseconds>(now - idle_since_);
+    if (idle < yield_period) return std::chrono::microseconds(0);
+    return std::clamp(idle / 4, min_sleep, max_sleep);
   }
   /// Waits once (for loops with nothing else to wait on).
   void pause() {
@@ -30,10 +43,11 @@ class Backoff {
   }
 
  private:
-  static constexpr int yield_polls = 32;
+  static constexpr std::chrono::microseconds yield_period{100};
   static constexpr std::chrono::microseconds min_sleep{10};
-  static constexpr std::chrono::microseconds max_sleep{1000};
-  int idle_polls_ = 0;
+  static constexpr std::chrono::microseconds max_sleep{500};
+  bool idle_ = false;
+  Clock::time_point idle_since_{};
 };
 
 }  // namespace tessera

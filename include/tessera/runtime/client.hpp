@@ -48,7 +48,7 @@ class Future {
 
 struct ClientOptions {
   /// Tasks dispatched to one worker and not yet finished; enough that no worker idles between tasks.
-  int max_in_flight = 64;
+  int max_in_flight = 128;
 };
 
 /// Counters a job reports.

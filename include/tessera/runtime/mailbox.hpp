@@ -5,10 +5,14 @@
 /// and a receiver polls without ever sitting in a receive it cannot leave.
 #include <mpi.h>
 
+#include <boost/archive/binary_iarchive.hpp>
+#include <boost/archive/binary_oarchive.hpp>
+#include <boost/iostreams/device/array.hpp>
+#include <boost/iostreams/device/back_inserter.hpp>
+#include <boost/iostreams/stream.hpp>
 #include <boost/mpi/communicator.hpp>
-#include <boost/mpi/packed_iarchive.hpp>
-#include <boost/mpi/packed_oarchive.hpp>
 #include <list>
+#include <vector>
 #include <memory>
 #include <optional>
 
@@ -20,24 +24,29 @@ namespace tessera {
 /// Throws CommError naming `what` when an MPI call fails (the communicator returns errors).
 void mpi_check(int rc, const char* what);
 
+/// Archive flags: no header, no locale machinery, no object tracking — plain fields in order.
+inline constexpr unsigned archive_flags =
+    boost::archive::no_header | boost::archive::no_codecvt | boost::archive::no_tracking;
+
 /// A received message whose body is decoded on demand.
 class Envelope {
  public:
-  Envelope(int source, protocol::Tag tag, std::unique_ptr<boost::mpi::packed_iarchive> body)
-      : source_(source), tag_(tag), body_(std::move(body)) {}
+  Envelope(int source, protocol::Tag tag, std::vector<char> body) : source_(source), tag_(tag), body_(std::move(body)) {}
   int source() const { return source_; }
   protocol::Tag tag() const { return tag_; }
   template <class Message>
-  Message decode() {
+  Message decode() const {
+    boost::iostreams::stream<boost::iostreams::array_source> in(body_.data(), body_.size());
+    boost::archive::binary_iarchive archive(in, archive_flags);
     Message m;
-    *body_ >> m;
+    archive >> m;
     return m;
   }
 
  private:
   int source_;
   protocol::Tag tag_;
-  std::unique_ptr<boost::mpi::packed_iarchive> body_;
+  std::vector<char> body_;
 };
 
 class Mailbox {
@@ -52,9 +61,13 @@ class Mailbox {
   /// Starts sending `message` to `dest`; returns at once.
   template <class Message>
   void post(int dest, protocol::Tag tag, const Message& message) {
-    auto archive = std::make_unique<boost::mpi::packed_oarchive>(comm_);
-    *archive << message;
-    start_send(dest, tag, std::move(archive));
+    std::vector<char> body;
+    {
+      boost::iostreams::stream<boost::iostreams::back_insert_device<std::vector<char>>> out(body);
+      boost::archive::binary_oarchive archive(out, archive_flags);
+      archive << message;
+    }  // the stream flushes into `body` when it closes
+    start_send(dest, tag, std::move(body));
   }
 
   /// The next message that has arrived, if any.
@@ -64,10 +77,10 @@ class Mailbox {
   bool progress();
 
  private:
-  void start_send(int dest, protocol::Tag tag, std::unique_ptr<boost::mpi::packed_oarchive> archive);
+  void start_send(int dest, protocol::Tag tag, std::vector<char> body);
 
   struct PendingSend {
-    std::unique_ptr<boost::mpi::packed_oarchive> archive;
+    std::vector<char> body;
     MPI_Request request;
   };
   boost::mpi::communicator comm_;

@@ -23,8 +23,8 @@ class Scheduler {
  public:
   Scheduler(std::vector<int> worker_ranks, int max_in_flight);
 
-  /// Adds a task. Returns false (and changes nothing) when the key is already known.
-  /// Throws Error if an input is unknown or already released.
+  /// Adds a task. Returns false when the key is already known (a released result is then
+  /// scheduled to be computed again). Throws Error if an input was never submitted.
   bool add(const TaskKey& key, const Task& task);
   /// Tasks to start now, each with the rank to run it.
   std::vector<std::pair<int, protocol::TaskMessage>> dispatch();
@@ -59,6 +59,10 @@ class Scheduler {
   using Queue = std::set<std::pair<std::uint64_t, TaskKey>>;  // (priority, key)
 
   Node& node(const TaskKey& key);
+  /// Links `key` to its inputs (reviving released ones) and readies it if they are all done.
+  void attach_inputs(const TaskKey& key, Node& n);
+  /// Schedules a released result to be computed again, its released inputs first.
+  void revive(const TaskKey& key);
   void make_ready(const TaskKey& key, Node& n);
   void release_if_unneeded(const TaskKey& key, Node& n);
   std::size_t slot_of(int rank) const;

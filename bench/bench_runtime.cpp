@@ -1,0 +1,75 @@
+// Scheduler benchmarks on the real runtime (run under mpiexec; rank 0 prints JSON lines):
+//   noop_throughput  independent no-op tasks per second
+//   tree_sum         a pairwise sum tree over 16,384 leaves
+//   chain            2,000 dependent tasks, one after another (per-task latency)
+#include <boost/mpi/communicator.hpp>
+#include <boost/mpi/environment.hpp>
+#include <chrono>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "tessera/kernels/builtin.hpp"
+#include "tessera/ml/blocks.hpp"
+#include "tessera/runtime/cluster.hpp"
+
+namespace {
+using namespace tessera;
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+void emit(const std::string& name, int ranks, int workers, std::int64_t tasks, double seconds) {
+  nlohmann::json line{{"bench", name},        {"ranks", ranks},     {"workers", workers},
+                      {"tasks", tasks},       {"seconds", seconds}, {"tasks_per_second", static_cast<double>(tasks) / seconds},
+                      {"ms_per_task", 1e3 * seconds / static_cast<double>(tasks)}};
+  std::cout << line.dump() << std::endl;
+}
+
+void noop_throughput(Client& client, int ranks, std::int64_t n) {
+  const auto start = Clock::now();
+  std::vector<Future> all;
+  all.reserve(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i) all.push_back(client.submit(Task{"noop", {{"i", i}}, {}}));
+  client.wait(all);
+  emit("noop_throughput", ranks, client.workers(), n, since(start));
+}
+
+void tree_sum(Client& client, int ranks, std::int64_t leaves) {
+  const auto start = Clock::now();
+  Graph g;
+  std::vector<TaskKey> keys;
+  for (std::int64_t i = 0; i < leaves; ++i) keys.push_back(g.add(Task{"leaf", {{"i", i}}, {}}));
+  const TaskKey root = tree_reduce(g, keys);
+  auto futures = client.submit(g, {root});
+  const double total = (*client.gather(futures[0]))[0](0, 0);
+  if (total != static_cast<double>(leaves) * static_cast<double>(leaves - 1) / 2) throw std::runtime_error("tree_sum: wrong total");
+  emit("tree_sum", ranks, client.workers(), static_cast<std::int64_t>(g.size()), since(start));
+}
+
+void chain(Client& client, int ranks, std::int64_t length) {
+  const auto start = Clock::now();
+  Future x = client.submit(Task{"leaf", {{"i", std::int64_t{0}}}, {}});
+  for (std::int64_t i = 1; i < length; ++i) x = client.submit(Task{"add_one", {}, {x.key()}});
+  if ((*client.gather(x))[0](0, 0) != static_cast<double>(length - 1)) throw std::runtime_error("chain: wrong value");
+  emit("chain", ranks, client.workers(), length, since(start));
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  boost::mpi::environment env(argc, argv, boost::mpi::threading::funneled);
+  boost::mpi::communicator world;
+  KernelRegistry kernels;
+  register_builtin_kernels(kernels);
+  kernels.add("noop", [](const KernelContext&) { return Value{}; });
+  kernels.add("leaf", [](const KernelContext& c) {
+    return Value({Eigen::MatrixXd::Constant(1, 1, static_cast<double>(c.params.integer("i")))});
+  });
+  kernels.add("add_one", [](const KernelContext& c) { return Value({(c.input(0)[0].array() + 1.0).matrix()}); });
+  return run_cluster(world, kernels, [&](Client& client) {
+    noop_throughput(client, world.size(), 100000);
+    tree_sum(client, world.size(), 16384);
+    chain(client, world.size(), 2000);
+    return 0;
+  });
+}
