@@ -12,6 +12,7 @@
 #include "tessera/kernels/builtin.hpp"
 #include "tessera/ml/blocks.hpp"
 #include "tessera/runtime/cluster.hpp"
+#include "tessera/runtime/memory.hpp"
 
 namespace {
 using namespace tessera;
@@ -57,6 +58,7 @@ void chain(Client& client, int ranks, std::int64_t length) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  tessera::keep_freed_memory_for_reuse();
   boost::mpi::environment env(argc, argv, boost::mpi::threading::funneled);
   boost::mpi::communicator world;
   KernelRegistry kernels;

@@ -15,6 +15,8 @@ find_package(fmt REQUIRED)
 find_package(nlohmann_json REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
+# OpenBLAS for the symmetric rank-k update (dsyrk) at the heart of XᵀX; Eigen does the rest.
+pkg_check_modules(OPENBLAS REQUIRED IMPORTED_TARGET openblas)
 
 add_library(tessera_hdf5 INTERFACE)
 target_include_directories(tessera_hdf5 SYSTEM INTERFACE ${HDF5_C_INCLUDE_DIRS})

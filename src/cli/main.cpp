@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "tessera/error.hpp"
 #include "tessera/io/hdf5.hpp"
+#include "tessera/runtime/memory.hpp"
 #include "tessera/util/log.hpp"
 
 namespace {
@@ -79,6 +80,7 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
 
 int main(int argc, char** argv) {
   std::set_terminate(abort_job);
+  tessera::keep_freed_memory_for_reuse();
   int code;
   {
     auto env = std::make_unique<boost::mpi::environment>(argc, argv, boost::mpi::threading::funneled);

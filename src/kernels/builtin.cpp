@@ -1,11 +1,14 @@
 #include "tessera/kernels/builtin.hpp"
 
+#include "tessera/kernels/blas.hpp"
+
 namespace tessera {
 
 void register_io_kernels(KernelRegistry& registry);
 void register_linalg_kernels(KernelRegistry& registry);
 
 void register_builtin_kernels(KernelRegistry& registry) {
+  blas::use_one_thread();
   register_io_kernels(registry);
   register_linalg_kernels(registry);
 }

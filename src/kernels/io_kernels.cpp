@@ -76,9 +76,9 @@ Value write_rows(const KernelContext& ctx) {
 }  // namespace
 
 void register_io_kernels(KernelRegistry& registry) {
-  registry.add("read_rows", read_rows);
-  registry.add("read_all", read_all);
-  registry.add("write_rows", write_rows);
+  registry.add("read_rows", read_rows, Lane::io);
+  registry.add("read_all", read_all, Lane::io);
+  registry.add("write_rows", write_rows, Lane::io);
 }
 
 }  // namespace tessera

@@ -1,17 +1,18 @@
 #include "tessera/error.hpp"
+#include "tessera/kernels/blas.hpp"
 #include "tessera/kernels/builtin.hpp"
 
 namespace tessera {
 namespace {
 
 /// XᵀX, Xᵀy and the row count of one chunk. X arrives transposed (p x rows), so XᵀX is Xt Xtᵀ,
-/// which Eigen evaluates with its GEMM kernel.
+/// a symmetric rank update.
 Value gram(const KernelContext& ctx) {
   const Eigen::MatrixXd& xt = ctx.input(0)[0];
   const Eigen::MatrixXd& yt = ctx.input(1)[0];  // 1 x rows
   if (yt.cols() != xt.cols()) throw Error("gram: X and y chunks have different row counts");
   Eigen::MatrixXd xtx = Eigen::MatrixXd::Zero(xt.rows(), xt.rows());
-  xtx.noalias() += xt * xt.transpose();
+  blas::add_outer_product(xt, xtx);
   Eigen::MatrixXd xty = xt * yt.transpose();
   Eigen::MatrixXd n(1, 1);
   n(0, 0) = static_cast<double>(xt.cols());

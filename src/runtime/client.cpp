@@ -28,7 +28,10 @@ namespace detail {
 
 struct ClientState {
   ClientState(const boost::mpi::communicator& world, const KernelRegistry& k, ClientOptions options)
-      : mailbox(world), kernels(k), scheduler(worker_ranks(world.size()), options.max_in_flight) {}
+      : mailbox(world),
+        kernels(k),
+        scheduler(worker_ranks(world.size()), options.max_in_flight, options.max_io_in_flight,
+                  [&k](const std::string& kernel) { return k.lane(kernel); }) {}
 
   Mailbox mailbox;
   const KernelRegistry& kernels;
@@ -88,7 +91,12 @@ struct ClientState {
   }
 
   void on_report(int rank, const protocol::Report& report) {
-    for (const auto& done : report.done) scheduler.finished(rank, done);
+    for (const auto& done : report.done) {
+      auto& time = stats.kernels[scheduler.kernel_of(done.key)];
+      ++time.tasks;
+      time.seconds += done.seconds;
+      scheduler.finished(rank, done);
+    }
     if (!report.failed.empty() && !failure) {
       const auto& f = report.failed.front();
       failure.emplace(f.key.hex(), f.kernel, rank, f.message, f.input_error);

@@ -7,11 +7,14 @@
 
 namespace tessera {
 
-Scheduler::Scheduler(std::vector<int> worker_ranks, int max_in_flight)
+Scheduler::Scheduler(std::vector<int> worker_ranks, int max_in_flight, int max_io_in_flight, LaneOf lane_of)
     : workers_(std::move(worker_ranks)),
       max_in_flight_(max_in_flight),
+      max_io_in_flight_(max_io_in_flight),
+      lane_of_(std::move(lane_of)),
       worker_queues_(workers_.size()),
-      in_flight_(workers_.size(), 0) {
+      in_flight_(workers_.size(), 0),
+      io_in_flight_(workers_.size(), 0) {
   if (workers_.empty()) throw Error("scheduler needs at least one worker");
 }
 
@@ -64,6 +67,7 @@ void Scheduler::revive(const TaskKey& key) {
 void Scheduler::make_ready(const TaskKey& key, Node& n) {
   n.state = State::ready;
   const auto entry = std::make_pair(n.priority, key);
+  const auto lane = static_cast<std::size_t>(lane_of_(n.task.kernel));
   if (!n.task.inputs.empty()) {
     std::map<int, std::uint64_t> bytes_by_rank;
     for (const TaskKey& in : n.task.inputs) {
@@ -72,14 +76,31 @@ void Scheduler::make_ready(const TaskKey& key, Node& n) {
     }
     const auto best = std::max_element(bytes_by_rank.begin(), bytes_by_rank.end(),
                                        [](const auto& a, const auto& b) { return a.second < b.second; });
-    worker_queues_[slot_of(best->first)].insert(entry);
+    worker_queues_[slot_of(best->first)][lane].insert(entry);
   } else if (n.task.locality) {
     const auto& loc = *n.task.locality;
     const auto w = static_cast<std::size_t>(loc.index * static_cast<std::int64_t>(workers_.size()) / std::max<std::int64_t>(loc.count, 1));
-    worker_queues_[std::min(w, workers_.size() - 1)].insert(entry);
+    worker_queues_[std::min(w, workers_.size() - 1)][lane].insert(entry);
   } else {
-    any_queue_.insert(entry);
+    any_queue_[lane].insert(entry);
   }
+}
+
+Scheduler::Queue* Scheduler::next_queue_for(std::size_t w) {
+  if (in_flight_[w] >= max_in_flight_) return nullptr;
+  const bool io_room = io_in_flight_[w] < max_io_in_flight_;
+  // The worker's own queues first (its data is there), then the shared one; within each, the
+  // task submitted first.
+  for (LaneQueues* queues : {&worker_queues_[w], &any_queue_}) {
+    Queue* best = nullptr;
+    for (int lane = 0; lane < lane_count; ++lane) {
+      Queue& q = (*queues)[static_cast<std::size_t>(lane)];
+      if (q.empty() || (lane == static_cast<int>(Lane::io) && !io_room)) continue;
+      if (!best || q.begin()->first < best->begin()->first) best = &q;
+    }
+    if (best) return best;
+  }
+  return nullptr;
 }
 
 std::vector<std::pair<int, protocol::TaskMessage>> Scheduler::dispatch() {
@@ -89,14 +110,14 @@ std::vector<std::pair<int, protocol::TaskMessage>> Scheduler::dispatch() {
     progress = false;
     for (std::size_t step = 0; step < workers_.size(); ++step) {
       const std::size_t w = (next_worker_ + step) % workers_.size();
-      if (in_flight_[w] >= max_in_flight_) continue;
-      Queue& queue = !worker_queues_[w].empty() ? worker_queues_[w] : any_queue_;
-      if (queue.empty()) continue;
-      const TaskKey key = queue.begin()->second;
-      queue.erase(queue.begin());
+      Queue* queue = next_queue_for(w);
+      if (!queue) continue;
+      const TaskKey key = queue->begin()->second;
+      queue->erase(queue->begin());
       Node& n = nodes_.at(key);
       n.state = State::running;
       ++in_flight_[w];
+      if (lane_of_(n.task.kernel) == Lane::io) ++io_in_flight_[w];
       protocol::TaskMessage message{key, n.task.kernel, n.task.params, {}, n.priority};
       for (const TaskKey& in : n.task.inputs) message.inputs.push_back({in, nodes_.at(in).holder});
       out.emplace_back(workers_[w], std::move(message));
@@ -113,7 +134,9 @@ void Scheduler::finished(int rank, const protocol::Done& done) {
   n.state = State::done;
   n.holder = rank;
   n.bytes = done.bytes;
-  --in_flight_[slot_of(rank)];
+  const std::size_t w = slot_of(rank);
+  --in_flight_[w];
+  if (lane_of_(n.task.kernel) == Lane::io) --io_in_flight_[w];
   --unfinished_;
   ++executed_;
   for (const TaskKey& c : n.consumers) {
@@ -155,4 +178,12 @@ int Scheduler::holder(const TaskKey& key) const {
   return it == nodes_.end() ? -1 : it->second.holder;
 }
 
+}  // namespace tessera
+
+namespace tessera {
+const std::string& Scheduler::kernel_of(const TaskKey& key) const {
+  const auto it = nodes_.find(key);
+  if (it == nodes_.end()) throw Error("unknown task key " + key.hex());
+  return it->second.task.kernel;
+}
 }  // namespace tessera

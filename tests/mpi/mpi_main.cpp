@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "tessera/io/hdf5.hpp"
+#include "tessera/runtime/memory.hpp"
 
 namespace {
 /// Prints failed assertions from ranks other than 0, which have no printer of their own.
@@ -27,6 +28,7 @@ class RankFailurePrinter : public testing::EmptyTestEventListener {
 }  // namespace
 
 int main(int argc, char** argv) {
+  tessera::keep_freed_memory_for_reuse();
   boost::mpi::environment env(argc, argv, boost::mpi::threading::funneled);
   boost::mpi::communicator world;
   H5open();

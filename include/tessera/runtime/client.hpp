@@ -12,7 +12,9 @@
 ///
 /// A result lives while a Future refers to it or a submitted consumer has yet to finish.
 #include <boost/mpi/communicator.hpp>
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "tessera/graph/graph.hpp"
@@ -49,11 +51,21 @@ class Future {
 struct ClientOptions {
   /// Tasks dispatched to one worker and not yet finished; enough that no worker idles between tasks.
   int max_in_flight = 128;
+  /// Of those, tasks on the io lane (chunk reads): enough to keep reading ahead of the compute
+  /// that consumes them, few enough that chunks do not pile up in memory.
+  int max_io_in_flight = 2;
+};
+
+/// Time spent in one kernel, summed over its tasks (on whichever ranks ran them).
+struct KernelTime {
+  std::uint64_t tasks = 0;
+  double seconds = 0;
 };
 
 /// Counters a job reports.
 struct ClientStats {
   std::uint64_t submitted = 0, deduplicated = 0, executed = 0;
+  std::map<std::string, KernelTime> kernels;
 };
 
 class Client {

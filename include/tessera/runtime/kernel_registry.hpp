@@ -22,15 +22,26 @@ struct KernelContext {
 
 using Kernel = std::function<Value(const KernelContext&)>;
 
+/// Which of a worker's threads runs a kernel. Reading the next chunk on the io lane while the
+/// compute lane works on the last one hides most of the read time.
+enum class Lane : int { compute = 0, io = 1 };
+inline constexpr int lane_count = 2;
+
 class KernelRegistry {
  public:
-  void add(const std::string& name, Kernel kernel);
+  void add(const std::string& name, Kernel kernel, Lane lane = Lane::compute);
   /// Throws Error naming the kernel when it is not registered.
   const Kernel& find(const std::string& name) const;
+  /// The lane a kernel runs on (compute for unknown kernels, which then fail when run).
+  Lane lane(const std::string& name) const;
   bool contains(const std::string& name) const { return kernels_.count(name) != 0; }
 
  private:
-  std::unordered_map<std::string, Kernel> kernels_;
+  struct Entry {
+    Kernel kernel;
+    Lane lane;
+  };
+  std::unordered_map<std::string, Entry> kernels_;
 };
 
 }  // namespace tessera

@@ -7,21 +7,29 @@
 /// Placement: a task with inputs goes to the rank holding most of its input bytes (ties to the
 /// lowest rank); a task without inputs but with a Locality hint goes to worker floor(i*W/n), so
 /// each worker reads a contiguous range of chunks; any other task goes to whichever worker has room.
-/// Each worker has at most `max_in_flight` tasks dispatched and unfinished, and runs them in
-/// priority (submission) order.
+/// Each worker has at most `max_in_flight` tasks dispatched and unfinished, of which at most
+/// `max_io_in_flight` on its io lane (so reads run just ahead of the compute that consumes them,
+/// not the whole file ahead), and runs them in priority (submission) order.
+#include <array>
 #include <map>
 #include <set>
 #include <unordered_map>
 #include <vector>
 
+#include <functional>
+
 #include "tessera/graph/task.hpp"
+#include "tessera/runtime/kernel_registry.hpp"
 #include "tessera/runtime/protocol.hpp"
 
 namespace tessera {
 
 class Scheduler {
  public:
-  Scheduler(std::vector<int> worker_ranks, int max_in_flight);
+  using LaneOf = std::function<Lane(const std::string& kernel)>;
+
+  Scheduler(std::vector<int> worker_ranks, int max_in_flight, int max_io_in_flight = 2,
+            LaneOf lane_of = [](const std::string&) { return Lane::compute; });
 
   /// Adds a task. Returns false when the key is already known (a released result is then
   /// scheduled to be computed again). Throws Error if an input was never submitted.
@@ -40,6 +48,7 @@ class Scheduler {
   bool known(const TaskKey& key) const { return nodes_.count(key) != 0; }
   bool done(const TaskKey& key) const;
   int holder(const TaskKey& key) const;
+  const std::string& kernel_of(const TaskKey& key) const;
   std::size_t unfinished() const { return unfinished_; }
   std::uint64_t executed() const { return executed_; }
 
@@ -57,6 +66,7 @@ class Scheduler {
     std::uint64_t bytes = 0;
   };
   using Queue = std::set<std::pair<std::uint64_t, TaskKey>>;  // (priority, key)
+  using LaneQueues = std::array<Queue, lane_count>;
 
   Node& node(const TaskKey& key);
   /// Links `key` to its inputs (reviving released ones) and readies it if they are all done.
@@ -66,13 +76,16 @@ class Scheduler {
   void make_ready(const TaskKey& key, Node& n);
   void release_if_unneeded(const TaskKey& key, Node& n);
   std::size_t slot_of(int rank) const;
+  /// The queue whose next task worker slot `w` should start, or null if it should start none.
+  Queue* next_queue_for(std::size_t w);
 
   std::vector<int> workers_;
-  int max_in_flight_;
+  int max_in_flight_, max_io_in_flight_;
+  LaneOf lane_of_;
   std::unordered_map<TaskKey, Node, TaskKeyHash> nodes_;
-  std::vector<Queue> worker_queues_;
-  Queue any_queue_;
-  std::vector<int> in_flight_;
+  std::vector<LaneQueues> worker_queues_;
+  LaneQueues any_queue_;
+  std::vector<int> in_flight_, io_in_flight_;
   std::map<int, std::vector<TaskKey>> releases_;
   std::uint64_t next_priority_ = 0, executed_ = 0;
   std::size_t unfinished_ = 0, next_worker_ = 0;

@@ -6,7 +6,7 @@
 #include <boost/mpi/communicator.hpp>
 #include <unordered_map>
 
-#include "tessera/runtime/compute_thread.hpp"
+#include "tessera/runtime/executor.hpp"
 #include "tessera/runtime/mailbox.hpp"
 
 namespace tessera {
@@ -31,8 +31,8 @@ class Worker {
   };
 
   Mailbox mailbox_;
-  ComputeThread compute_;
-  ResultStore& store_;  ///< the compute thread's store
+  Executor compute_;
+  ResultStore& store_;  ///< the executor's store
   std::uint64_t next_waiting_id_ = 0;
   std::unordered_map<std::uint64_t, Waiting> waiting_;
   /// Remote key -> (waiting task, input slot) pairs that need it; one Fetch per key in flight.

@@ -1,7 +1,8 @@
 #pragma once
 /// @file
-/// A worker's compute thread: runs ready tasks in priority order while the communication thread
-/// (the rank's main thread, the only one that calls MPI) keeps answering messages.
+/// A worker's task threads, one per lane (compute, io), each running its ready tasks in priority
+/// order, while the communication thread (the rank's main thread, the only one that calls MPI)
+/// keeps answering messages. HDF5 is not thread-safe, so only the io lane touches it on a worker.
 #include <chrono>
 #include <memory>
 
@@ -11,15 +12,15 @@
 
 namespace tessera {
 
-class ComputeThread {
+class Executor {
  public:
-  /// `kernels` must outlive the thread (registries live for the whole program).
-  ComputeThread(const KernelRegistry& kernels, int rank);
-  /// Joins the thread if it is idle. A thread still inside a kernel is detached: it co-owns
-  /// everything it touches, so it can finish safely after this object is gone.
-  ~ComputeThread();
-  ComputeThread(const ComputeThread&) = delete;
-  ComputeThread& operator=(const ComputeThread&) = delete;
+  /// `kernels` must outlive the threads (registries live for the whole program).
+  Executor(const KernelRegistry& kernels, int rank);
+  /// Joins idle threads. A thread still inside a kernel is detached: it co-owns everything it
+  /// touches, so it can finish safely after this object is gone (the process is ending).
+  ~Executor();
+  Executor(const Executor&) = delete;
+  Executor& operator=(const Executor&) = delete;
 
   /// Where finished tasks' results are kept.
   ResultStore& store();

@@ -1,0 +1,16 @@
+#pragma once
+/// @file
+/// The few BLAS calls tessera makes directly, where OpenBLAS beats Eigen's own kernels.
+#include <Eigen/Core>
+
+namespace tessera::blas {
+
+/// Keeps OpenBLAS to one thread: each MPI rank is one core's worth of work, and BLAS threads
+/// would fight the other ranks for the same cores. Call once per process before any BLAS call.
+void use_one_thread();
+
+/// `gram` += a·aᵀ for `a` (p x n): a symmetric rank-n update (dsyrk, half the work of a GEMM),
+/// returned as the full symmetric matrix.
+void add_outer_product(const Eigen::MatrixXd& a, Eigen::MatrixXd& gram);
+
+}  // namespace tessera::blas
