@@ -7,7 +7,6 @@
 #include <thread>
 #include <utility>
 
-#include "tessera/io/hdf5.hpp"
 #include "tessera/runtime/task_runner.hpp"
 
 namespace tessera {
@@ -42,7 +41,9 @@ struct Executor::Shared {
   bool stopping = false;
 
   void loop(LaneState& lane) {
-    hdf5::silence_errors_on_this_thread();
+    // No HDF5 call here, not even to silence its error printing (main did that, and in the
+    // non-thread-safe build it is a global setting): HDF5 may only run on one thread at a time,
+    // and on a worker that thread is the io lane, inside its kernels.
     std::unique_lock lock(mutex);
     for (;;) {
       lane.work_cv.wait(lock, [&] { return stopping || !lane.queue.empty(); });
@@ -55,6 +56,10 @@ struct Executor::Shared {
       ready.inputs.clear();  // drop fetched inputs before reporting, so their memory is free
       lock.lock();
       lane.running = false;
+      if (stopping) {
+        outcome_cv.notify_all();  // the destructor may be waiting for this lane to finish
+        return;
+      }
       const bool failed = std::holds_alternative<protocol::Failure>(outcome);
       if (failed)
         outcomes.failed.push_back(std::get<protocol::Failure>(outcome));
@@ -73,19 +78,22 @@ Executor::Executor(const KernelRegistry& kernels, int rank) : shared_(std::make_
 }
 
 Executor::~Executor() {
+  std::unique_lock lock(shared_->mutex);
+  shared_->stopping = true;
+  for (auto& lane : shared_->lanes) lane.work_cv.notify_all();
+  // An io kernel (an HDF5 read) is given time to finish: MPI_Finalize shuts HDF5 down, which must
+  // not happen under a running read. Reads take milliseconds; compute kernels may take hours and
+  // touch nothing global, so they are not waited for.
+  auto& io = shared_->lanes[static_cast<std::size_t>(Lane::io)];
+  shared_->outcome_cv.wait_for(lock, std::chrono::seconds(10), [&] { return !io.running; });
   std::array<bool, lane_count> busy{};
-  {
-    std::lock_guard lock(shared_->mutex);
-    shared_->stopping = true;
-    for (int i = 0; i < lane_count; ++i) busy[i] = shared_->lanes[i].running;
-  }
+  for (int i = 0; i < lane_count; ++i) busy[i] = shared_->lanes[i].running;
+  lock.unlock();
   for (int i = 0; i < lane_count; ++i) {
-    auto& lane = shared_->lanes[i];
-    lane.work_cv.notify_all();
     if (busy[i])
-      lane.thread.detach();  // stuck in a long kernel while the job ends: do not wait for it
+      shared_->lanes[i].thread.detach();  // still inside a long kernel as the job ends
     else
-      lane.thread.join();
+      shared_->lanes[i].thread.join();
   }
 }
 
