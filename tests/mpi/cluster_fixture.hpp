@@ -43,4 +43,7 @@ inline int run_on_cluster(const std::function<void(Client&)>& driver, ClientOpti
 
 inline int workers() { return world().size() == 1 ? 1 : world().size() - 1; }
 
+/// CPU seconds this process (all its threads) has used so far.
+double process_cpu_seconds();
+
 }  // namespace tessera::testing

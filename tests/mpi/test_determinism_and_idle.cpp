@@ -1,6 +1,4 @@
 // Bit-identical reductions whatever the rank count, and idle ranks that do not burn a core.
-#include <sys/resource.h>
-
 #include <cmath>
 #include <cstring>
 
@@ -42,19 +40,12 @@ TEST(Determinism, TreeReductionIsBitIdenticalToTheFixedTree) {
   });
 }
 
-double cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-         1e-6 * static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
-}
-
 TEST(Idle, WaitingRanksDoNotSpin) {
   run_on_cluster([](Client& client) {
-    const double before = cpu_seconds();
+    const double before = process_cpu_seconds();
     Future nap = client.submit(Task{"sleep", {{"ms", std::int64_t{1500}}}, {}});
     const double worker_cpu = (*client.gather(nap))[0](0, 0);
-    const double scheduler_cpu = cpu_seconds() - before;
+    const double scheduler_cpu = process_cpu_seconds() - before;
     // Spinning would cost about 1.5 s of CPU; polling with back-off costs a few percent.
     EXPECT_LT(scheduler_cpu, 0.3) << "rank 0 burned CPU while waiting";
     EXPECT_LT(worker_cpu, 0.3) << "the worker's communication thread burned CPU during a long kernel";

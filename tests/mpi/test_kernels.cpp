@@ -8,7 +8,7 @@
 #include "tessera/kernels/builtin.hpp"
 
 namespace tessera::testing {
-namespace {
+
 double process_cpu_seconds() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -16,6 +16,7 @@ double process_cpu_seconds() {
          1e-6 * static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
 }
 
+namespace {
 Eigen::MatrixXd scalar(double v) { return Eigen::MatrixXd::Constant(1, 1, v); }
 }  // namespace
 

@@ -10,7 +10,11 @@ namespace tessera::blas {
 void use_one_thread();
 
 /// `gram` += a·aᵀ for `a` (p x n): a symmetric rank-n update (dsyrk, half the work of a GEMM),
-/// returned as the full symmetric matrix.
-void add_outer_product(const Eigen::MatrixXd& a, Eigen::MatrixXd& gram);
+/// with half the work of a GEMM.
+/// Only the lower triangle is accumulated; call symmetrize() once the sum is complete.
+void add_outer_product(const Eigen::Ref<const Eigen::MatrixXd>& a, Eigen::MatrixXd& gram);
+
+/// Copies the lower triangle onto the upper one.
+void symmetrize(Eigen::MatrixXd& gram);
 
 }  // namespace tessera::blas
