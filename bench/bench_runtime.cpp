@@ -65,9 +65,9 @@ int main(int argc, char** argv) {
   register_builtin_kernels(kernels);
   kernels.add("noop", [](const KernelContext&) { return Value{}; });
   kernels.add("leaf", [](const KernelContext& c) {
-    return Value({Eigen::MatrixXd::Constant(1, 1, static_cast<double>(c.params.integer("i")))});
+    return Value::of(Eigen::MatrixXd::Constant(1, 1, static_cast<double>(c.params.integer("i"))));
   });
-  kernels.add("add_one", [](const KernelContext& c) { return Value({(c.input(0)[0].array() + 1.0).matrix()}); });
+  kernels.add("add_one", [](const KernelContext& c) { return Value::of((c.input(0)[0].array() + 1.0).matrix()); });
   return run_cluster(world, kernels, [&](Client& client) {
     noop_throughput(client, world.size(), 100000);
     tree_sum(client, world.size(), 16384);

@@ -122,19 +122,29 @@ std::vector<DatasetInfo> list_datasets(hid_t file) {
   return out;
 }
 
-void read_rows(hid_t file, const std::string& dataset, std::uint64_t row_begin, std::uint64_t row_end, double* out) {
-  Handle d(check(H5Dopen2(file, dataset.c_str(), H5P_DEFAULT), "opening dataset '" + dataset + "'"));
-  Handle space(check(H5Dget_space(d.id()), "dataspace of '" + dataset + "'"));
-  const int rank = H5Sget_simple_extent_ndims(space.id());
+RowReader::RowReader(hid_t file, const std::string& dataset)
+    : name_(dataset),
+      dataset_(check(H5Dopen2(file, dataset.c_str(), H5P_DEFAULT), "opening dataset '" + dataset + "'")),
+      space_(check(H5Dget_space(dataset_.id()), "dataspace of '" + dataset + "'")) {
+  rank_ = H5Sget_simple_extent_ndims(space_.id());
   hsize_t dims[2] = {0, 1};
-  H5Sget_simple_extent_dims(space.id(), dims, nullptr);
+  H5Sget_simple_extent_dims(space_.id(), dims, nullptr);
+  dims_[0] = dims[0];
+  dims_[1] = rank_ == 2 ? dims[1] : 1;
+}
+
+void RowReader::read(std::uint64_t row_begin, std::uint64_t row_end, double* out) const {
   const hsize_t start[2] = {row_begin, 0};
-  const hsize_t count[2] = {row_end - row_begin, rank == 2 ? dims[1] : 1};
-  check_status(H5Sselect_hyperslab(space.id(), H5S_SELECT_SET, start, nullptr, count, nullptr),
-               "selecting rows of '" + dataset + "'");
-  Handle memory(check(H5Screate_simple(rank, count, nullptr), "memory space"));
-  check_status(H5Dread(d.id(), H5T_NATIVE_DOUBLE, memory.id(), space.id(), H5P_DEFAULT, out),
-               "reading rows [" + std::to_string(row_begin) + ", " + std::to_string(row_end) + ") of '" + dataset + "'");
+  const hsize_t count[2] = {row_end - row_begin, dims_[1]};
+  check_status(H5Sselect_hyperslab(space_.id(), H5S_SELECT_SET, start, nullptr, count, nullptr),
+               "selecting rows of '" + name_ + "'");
+  Handle memory(check(H5Screate_simple(rank_, count, nullptr), "memory space"));
+  check_status(H5Dread(dataset_.id(), H5T_NATIVE_DOUBLE, memory.id(), space_.id(), H5P_DEFAULT, out),
+               "reading rows [" + std::to_string(row_begin) + ", " + std::to_string(row_end) + ") of '" + name_ + "'");
+}
+
+void read_rows(hid_t file, const std::string& dataset, std::uint64_t row_begin, std::uint64_t row_end, double* out) {
+  RowReader(file, dataset).read(row_begin, row_end, out);
 }
 
 std::vector<double> read_all(hid_t file, const std::string& dataset) {

@@ -25,7 +25,7 @@ Value gram(const KernelContext& ctx) {
   blas::symmetrize(xtx);
   Eigen::MatrixXd n(1, 1);
   n(0, 0) = static_cast<double>(xt.cols());
-  return Value({std::move(xtx), std::move(xty), std::move(n)});
+  return Value::of(std::move(xtx), std::move(xty), std::move(n));
 }
 
 /// Blockwise sum of the inputs, in input order (the tree's shape fixes the order of additions).
@@ -51,7 +51,7 @@ Value matmul_rows(const KernelContext& ctx) {
   if (bt.cols() != at.rows()) throw Error("matmul_rows: inner dimensions differ");
   Eigen::MatrixXd ct(bt.rows(), at.cols());
   ct.noalias() = bt * at;
-  return Value({std::move(ct)});
+  return Value::of(std::move(ct));
 }
 
 }  // namespace

@@ -53,6 +53,21 @@ DatasetInfo describe(hid_t file, const std::string& file_name, const std::string
 /// Every dataset in the file, depth first, with its path.
 std::vector<DatasetInfo> list_datasets(hid_t file);
 
+/// Reads row ranges of one 1-D or 2-D numeric dataset, converted to float64, row-major.
+class RowReader {
+ public:
+  RowReader(hid_t file, const std::string& dataset);
+  /// Reads rows [row_begin, row_end) into `out` (rows x cols).
+  void read(std::uint64_t row_begin, std::uint64_t row_end, double* out) const;
+  std::uint64_t cols() const { return dims_[1]; }
+
+ private:
+  std::string name_;
+  Handle dataset_, space_;
+  int rank_ = 0;
+  std::uint64_t dims_[2] = {0, 1};
+};
+
 /// Reads rows [row_begin, row_end) of a 1-D or 2-D numeric dataset, converted to float64, into
 /// `out` (row-major: rows x cols).
 void read_rows(hid_t file, const std::string& dataset, std::uint64_t row_begin, std::uint64_t row_end, double* out);

@@ -5,6 +5,7 @@
 #include <Eigen/Core>
 #include <cstddef>
 #include <memory>
+#include <utility>
 #include <vector>
 
 namespace tessera {
@@ -14,6 +15,16 @@ struct Value {
 
   Value() = default;
   explicit Value(std::vector<Eigen::MatrixXd> b) : blocks(std::move(b)) {}
+
+  /// A value made of the given matrices, moved in. (Building the vector from a braced list would
+  /// copy them: initializer_list elements are const — a full extra pass over every row block.)
+  template <class... Matrices>
+  static Value of(Matrices&&... matrices) {
+    Value v;
+    v.blocks.reserve(sizeof...(matrices));
+    (v.blocks.emplace_back(std::forward<Matrices>(matrices)), ...);
+    return v;
+  }
   /// Bytes of matrix data held.
   std::size_t bytes() const {
     std::size_t total = 0;
