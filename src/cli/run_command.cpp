@@ -19,7 +19,8 @@ int run_command(const boost::mpi::communicator& world, const RunOptions& options
     return run_cluster(world, kernels, [&](Client& client) {
       const JobSpec job = load_job(options.job_file, options.overrides);
       AtomicOutput output(job.output.path, job.output.overwrite);  // checked before any work
-      nlohmann::json summary = run_job(client, job, output);
+      // The human-readable report goes to stdout, or to stderr when stdout is for the JSON.
+      nlohmann::json summary = run_job(client, job, output, options.json ? std::cerr : std::cout);
       output.commit();
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       summary["output"] = job.output.path;

@@ -182,9 +182,50 @@ void write_strings(hid_t file, const std::string& name, const std::vector<std::s
   check_status(H5Dwrite(d.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), "writing '" + name + "'");
 }
 
+void write_string(hid_t file, const std::string& name, const std::string& value) {
+  Handle type(check(H5Tcopy(H5T_C_S1), "string type"));
+  check_status(H5Tset_size(type.id(), H5T_VARIABLE), "string type");
+  Handle space(check(H5Screate(H5S_SCALAR), "scalar space"));
+  Handle d(check(H5Dcreate2(file, name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                 "creating dataset '" + name + "'"));
+  const char* pointer = value.c_str();
+  check_status(H5Dwrite(d.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &pointer), "writing '" + name + "'");
+}
+
+std::vector<std::string> read_string_attribute(hid_t file, const std::string& dataset, const std::string& attribute) {
+  if (H5Aexists_by_name(file, dataset.c_str(), attribute.c_str(), H5P_DEFAULT) <= 0) {
+    H5Eclear2(H5E_DEFAULT);
+    return {};
+  }
+  const std::string what = dataset + " attribute '" + attribute + "'";
+  Handle a(check(H5Aopen_by_name(file, dataset.c_str(), attribute.c_str(), H5P_DEFAULT, H5P_DEFAULT), what));
+  Handle type(check(H5Aget_type(a.id()), what));
+  if (H5Tget_class(type.id()) != H5T_STRING) return {};
+  Handle space(check(H5Aget_space(a.id()), what));
+  const auto count = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.id()));
+  std::vector<std::string> out;
+  if (H5Tis_variable_str(type.id()) > 0) {
+    Handle mem(check(H5Tcopy(H5T_C_S1), what));
+    check_status(H5Tset_size(mem.id(), H5T_VARIABLE), what);
+    std::vector<char*> pointers(count);
+    check_status(H5Aread(a.id(), mem.id(), pointers.data()), "reading " + what);
+    for (char* p : pointers) out.emplace_back(p ? p : "");
+    H5Dvlen_reclaim(mem.id(), space.id(), H5P_DEFAULT, pointers.data());
+  } else {
+    const std::size_t size = H5Tget_size(type.id());
+    std::vector<char> buffer(count * size);
+    check_status(H5Aread(a.id(), type.id(), buffer.data()), "reading " + what);
+    for (std::size_t i = 0; i < count; ++i) {
+      std::string s(buffer.data() + i * size, size);
+      out.push_back(s.substr(0, s.find('\0')));
+    }
+  }
+  return out;
+}
+
 std::uint64_t create_contiguous(hid_t file, const std::string& name, std::uint64_t rows, std::uint64_t cols) {
   const hsize_t dims[2] = {rows, cols};
-  Handle space(check(H5Screate_simple(2, dims, nullptr), "dataspace for '" + name + "'"));
+  Handle space(check(H5Screate_simple(cols == 0 ? 1 : 2, dims, nullptr), "dataspace for '" + name + "'"));
   Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "dataset properties"));
   check_status(H5Pset_layout(dcpl.id(), H5D_CONTIGUOUS), "contiguous layout");
   check_status(H5Pset_alloc_time(dcpl.id(), H5D_ALLOC_TIME_EARLY), "early allocation");

@@ -13,10 +13,18 @@
 namespace tessera {
 namespace {
 
-const std::vector<std::string> sections = {"data", "model", "output"};
+const std::vector<std::string> sections = {"data", "model", "output", "predict"};
 const std::vector<std::string> data_keys = {"path", "features", "target", "a", "b", "b_path", "chunk_rows"};
-const std::vector<std::string> model_keys = {"type"};
 const std::vector<std::string> output_keys = {"path", "overwrite"};
+const std::vector<std::string> predict_keys = {"path", "features"};
+const std::vector<std::string> solvers = {"tsqr", "cholesky"};
+
+/// The keys [model] accepts for each model type.
+const std::vector<std::string>& model_keys(const std::string& type) {
+  static const std::vector<std::string> only_type = {"type"};
+  static const std::vector<std::string> ols = {"type", "fit_intercept", "solver"};
+  return type == "ols" ? ols : only_type;
+}
 
 /// "file:line:column: " for a node that came from the file, "file: " for one set on the command line.
 std::string where(const std::string& file, const toml::node& node) {
@@ -110,7 +118,7 @@ void apply_override(toml::table& root, const std::string& assignment) {
 }  // namespace
 
 const std::vector<std::string>& model_types() {
-  static const std::vector<std::string> types = {"gram", "dot"};
+  static const std::vector<std::string> types = {"gram", "dot", "ols"};
   return types;
 }
 
@@ -143,17 +151,29 @@ JobSpec parse_job(const std::string& text, const std::string& name, const std::v
                      std::to_string(*job.data.chunk_rows));
 
   const toml::table& model = *r.section("model", true);
-  r.check_keys(model, "model", model_keys);
   job.model.type = r.required_string(model, "model", "type");
   const auto& types = model_types();
   if (std::find(types.begin(), types.end(), job.model.type) == types.end())
     throw InputError(where(name, r.node(model, "type")) + "unknown model type '" + job.model.type + "'" +
                      did_you_mean(job.model.type, types) + "; known: " + fmt::format("{}", fmt::join(types, ", ")));
+  r.check_keys(model, "model", model_keys(job.model.type));
+  job.model.fit_intercept = r.boolean(model, "model", "fit_intercept").value_or(true);
+  job.model.solver = r.string(model, "model", "solver").value_or("tsqr");
+  if (std::find(solvers.begin(), solvers.end(), job.model.solver) == solvers.end())
+    throw InputError(where(name, r.node(model, "solver")) + "unknown solver '" + job.model.solver + "'" +
+                     did_you_mean(job.model.solver, solvers) + "; known: tsqr, cholesky");
 
   const toml::table& output = *r.section("output", true);
   r.check_keys(output, "output", output_keys);
   job.output.path = r.required_string(output, "output", "path");
   job.output.overwrite = r.boolean(output, "output", "overwrite").value_or(false);
+
+  if (const toml::table* predict = r.section("predict", false)) {
+    if (job.model.type != "ols") throw InputError(name + ": [predict] needs a model that predicts (ols)");
+    r.check_keys(*predict, "predict", predict_keys);
+    job.predict = PredictSpec{r.required_string(*predict, "predict", "path"),
+                              r.string(*predict, "predict", "features").value_or(job.data.features)};
+  }
   return job;
 }
 

@@ -6,11 +6,13 @@ namespace tessera {
 
 void register_io_kernels(KernelRegistry& registry);
 void register_linalg_kernels(KernelRegistry& registry);
+void register_least_squares_kernels(KernelRegistry& registry);
 
 void register_builtin_kernels(KernelRegistry& registry) {
   blas::use_one_thread();
   register_io_kernels(registry);
   register_linalg_kernels(registry);
+  register_least_squares_kernels(registry);
 }
 
 }  // namespace tessera

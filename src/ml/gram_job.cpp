@@ -12,16 +12,9 @@ PlannedGraph plan_gram(const JobSpec& job) {
   const MatrixSource y = open_source(job.data.path, job.data.target, 1);
   if (y.rows != x.rows)
     throw InputError(fmt::format("{}:{} has {} rows but {}:{} has {}", y.path, y.dataset, y.rows, x.path, x.dataset, x.rows));
-  const auto chunks = row_chunks(x.rows, choose_chunk_rows(job.data.chunk_rows, x));
-  const auto count = static_cast<std::int64_t>(chunks.size());
   PlannedGraph plan;
-  std::vector<TaskKey> grams;
-  for (std::int64_t i = 0; i < count; ++i) {
-    const TaskKey xc = plan.graph.add(read_rows_task(x, chunks[i], i, count));
-    const TaskKey yc = plan.graph.add(read_rows_task(y, chunks[i], i, count));
-    grams.push_back(plan.graph.add(Task{"gram", {}, {xc, yc}}));
-  }
-  plan.outputs = {tree_reduce(plan.graph, grams)};
+  const ChunkReads reads = read_xy_chunks(plan.graph, x, y, choose_chunk_rows(job.data.chunk_rows, x));
+  plan.outputs = {tree_reduce(plan.graph, per_chunk(plan.graph, reads, "gram"))};
   return plan;
 }
 

@@ -3,18 +3,21 @@
 #include "tessera/error.hpp"
 #include "tessera/ml/dot_job.hpp"
 #include "tessera/ml/gram_job.hpp"
+#include "tessera/ml/ols_job.hpp"
 
 namespace tessera {
 
 PlannedGraph plan_job(const JobSpec& job, int workers) {
   if (job.model.type == "gram") return plan_gram(job);
   if (job.model.type == "dot") return plan_dot(job, workers, job.output.path, 0);
+  if (job.model.type == "ols") return plan_ols(job);
   throw InputError("unknown model type '" + job.model.type + "'");
 }
 
-nlohmann::json run_job(Client& client, const JobSpec& job, AtomicOutput& output) {
+nlohmann::json run_job(Client& client, const JobSpec& job, AtomicOutput& output, std::ostream& report) {
   if (job.model.type == "gram") return run_gram(client, job, output);
   if (job.model.type == "dot") return run_dot(client, job, output);
+  if (job.model.type == "ols") return run_ols(client, job, output, report);
   throw InputError("unknown model type '" + job.model.type + "'");
 }
 

@@ -78,7 +78,11 @@ std::vector<double> read_all(hid_t file, const std::string& dataset);
 void write_matrix(hid_t file, const std::string& name, const double* data, std::uint64_t rows, std::uint64_t cols);
 void write_scalar(hid_t file, const std::string& name, double value);
 void write_strings(hid_t file, const std::string& name, const std::vector<std::string>& values);
-/// Creates a rows x cols float64 dataset whose storage is allocated now, contiguous and unfilled,
+/// A scalar string dataset.
+void write_string(hid_t file, const std::string& name, const std::string& value);
+/// The strings of attribute `attribute` on `dataset` (fixed or variable length); empty if absent.
+std::vector<std::string> read_string_attribute(hid_t file, const std::string& dataset, const std::string& attribute);
+/// Creates a rows x cols float64 dataset (cols = 0: 1-D of `rows`) whose storage is allocated now, contiguous and unfilled,
 /// and returns its byte offset in the file: workers then write their row blocks straight into the
 /// file with pwrite, in parallel, and rank 0 never carries bulk data.
 std::uint64_t create_contiguous(hid_t file, const std::string& name, std::uint64_t rows, std::uint64_t cols);

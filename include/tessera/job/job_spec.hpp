@@ -25,6 +25,14 @@ struct DataSpec {
 
 struct ModelSpec {
   std::string type;
+  bool fit_intercept = true;      ///< ols
+  std::string solver = "tsqr";    ///< ols: "tsqr" or "cholesky"
+};
+
+/// Optional [predict]: apply the fitted model to another file's features.
+struct PredictSpec {
+  std::string path;
+  std::string features;  ///< defaults to [data] features
 };
 
 struct OutputSpec {
@@ -37,6 +45,7 @@ struct JobSpec {
   DataSpec data;
   ModelSpec model;
   OutputSpec output;
+  std::optional<PredictSpec> predict;
 };
 
 /// The model types tessera knows.

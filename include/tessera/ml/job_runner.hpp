@@ -4,6 +4,7 @@
 /// (for `tessera run`). Each job checks its inputs on rank 0, builds its graph, runs it through
 /// the Client, writes its datasets into the job's AtomicOutput and returns its summary.
 #include <nlohmann/json.hpp>
+#include <ostream>
 
 #include "tessera/graph/graph.hpp"
 #include "tessera/io/atomic_output.hpp"
@@ -21,8 +22,9 @@ struct PlannedGraph {
 /// The graph a job would run with `workers` workers (it is the same graph `run_job` submits).
 PlannedGraph plan_job(const JobSpec& job, int workers);
 
-/// Runs a job: writes its datasets into `output` (not yet committed) and returns the fields of its
-/// summary (the caller adds output, ranks, tasks, seconds).
-nlohmann::json run_job(Client& client, const JobSpec& job, AtomicOutput& output);
+/// Runs a job: writes its datasets into `output` (not yet committed), prints any human-readable
+/// report to `report`, and returns the fields of its summary (the caller adds output, ranks,
+/// tasks, seconds).
+nlohmann::json run_job(Client& client, const JobSpec& job, AtomicOutput& output, std::ostream& report);
 
 }  // namespace tessera

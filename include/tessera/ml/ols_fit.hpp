@@ -1,0 +1,59 @@
+#pragma once
+/// @file
+/// Ordinary least squares from the R factor of the augmented design [1 X y] (the intercept column
+/// only when fitted): coefficients, rank deficiency, and the full statistical report. Both solvers
+/// end here — TSQR produces R directly, Cholesky as the factor of the Gram matrix.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tessera/kernels/extended.hpp"
+
+namespace tessera {
+
+/// A column is taken as linearly dependent on the ones before it when |R_jj| falls below
+/// `rank_tolerance` times the column's norm (about 450 units of double rounding): exact
+/// dependence (a duplicated or constant column) leaves only rounding there, while a
+/// full-rank design with a condition number of 1e15 before scaling still stands far above it.
+inline constexpr double rank_tolerance = 1e-13;
+
+/// The solution of the (reduced) least-squares problem, before statistics.
+struct OlsSolution {
+  bool intercept = false;
+  std::int64_t n = 0;
+  std::vector<int> kept;        ///< design columns used (intercept = column 0 when fitted)
+  std::vector<int> dropped;     ///< design columns found dependent on earlier ones
+  MatrixXld r;                  ///< R of [kept columns, y]: (kept + 1) square
+  VectorXld beta;               ///< coefficients of the kept columns
+  long double rss = 0;          ///< residual sum of squares
+  long double tss = 0;          ///< total sum of squares (centred with an intercept)
+  long double yy = 0;           ///< sum of y squared
+  double cond = 0;              ///< 2-norm condition number of [1 X]
+  double scaled_cond = 0;       ///< the same with columns scaled to unit norm
+};
+
+/// Solves from R of [1 X y] (k x k); detects dependent columns; RSS = r_yy^2.
+OlsSolution solve_from_r(const MatrixXld& r_aug, std::int64_t n, bool intercept);
+
+/// (R_xxᵀ R_xx)⁻¹ applied to `g`: the correction step of refinement, for the kept columns.
+VectorXld normal_solve(const OlsSolution& s, const VectorXld& g);
+
+/// The full report.
+struct OlsReport {
+  std::vector<std::string> feature_names;
+  std::vector<double> coef, stderr_, tvalues, pvalues;  ///< per feature; NaN where dropped
+  bool intercept = false;
+  double intercept_coef = 0, intercept_stderr = 0, intercept_tvalue = 0, intercept_pvalue = 0;
+  double r2 = 0, adj_r2 = 0, rse = 0, fstat = 0, fstat_pvalue = 0, cond = 0;
+  std::int64_t df_resid = 0, n = 0, p = 0;
+  std::vector<std::string> rank_deficient;  ///< names of dropped columns
+  std::string solver;
+  bool refined = false;  ///< extended-precision pass and refinement were used
+};
+
+OlsReport make_report(const OlsSolution& s, const std::vector<std::string>& feature_names, const std::string& solver);
+
+/// A readable table of the report, as a statistician expects it.
+std::string format_report(const OlsReport& r);
+
+}  // namespace tessera

@@ -1,0 +1,232 @@
+#include "tessera/ml/ols_job.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include <Eigen/Cholesky>
+#include <fmt/format.h>
+
+#include "tessera/error.hpp"
+#include "tessera/io/hdf5.hpp"
+#include "tessera/ml/blocks.hpp"
+#include "tessera/ml/ols_fit.hpp"
+#include "tessera/util/log.hpp"
+
+namespace tessera {
+namespace {
+
+/// Above this condition number (of the design with unit-norm columns) a QR in double may lose
+/// the 7th significant digit of a standard error, so the fit is redone in extended precision
+/// and refined. Well-conditioned data never pays for it.
+constexpr double refine_above_scaled_cond = 1e6;
+/// Above this, Cholesky on XᵀX (whose condition number is the square) cannot be trusted.
+constexpr double cholesky_max_scaled_cond = 1e7;
+
+struct OlsInputs {
+  MatrixSource x, y;
+  std::int64_t chunk_rows = 0;
+  bool intercept = true;
+  std::vector<std::string> names;
+  std::optional<MatrixSource> predict;
+};
+
+OlsInputs check_inputs(const JobSpec& job) {
+  OlsInputs in{open_source(job.data.path, job.data.features, 2), open_source(job.data.path, job.data.target, 1)};
+  if (in.y.rows != in.x.rows)
+    throw InputError(fmt::format("{}:{} has {} rows but {}:{} has {}", in.y.path, in.y.dataset, in.y.rows, in.x.path,
+                                 in.x.dataset, in.x.rows));
+  in.intercept = job.model.fit_intercept;
+  const std::int64_t coefficients = in.x.cols + (in.intercept ? 1 : 0);
+  if (in.x.rows < coefficients)
+    throw InputError(fmt::format("{}:{} has fewer rows ({}) than the model has coefficients ({})", in.x.path, in.x.dataset,
+                                 in.x.rows, coefficients));
+  in.chunk_rows = choose_chunk_rows(job.data.chunk_rows, in.x);
+  {
+    hdf5::Handle file = hdf5::open_for_reading(job.data.path);
+    in.names = hdf5::read_string_attribute(file.id(), job.data.features, "feature_names");
+  }
+  if (in.names.size() != static_cast<std::size_t>(in.x.cols)) {
+    in.names.clear();
+    for (std::int64_t j = 0; j < in.x.cols; ++j) in.names.push_back("x" + std::to_string(j));
+  }
+  if (job.predict) {
+    in.predict = open_source(job.predict->path, job.predict->features, 2);
+    if (in.predict->cols != in.x.cols)
+      throw InputError(fmt::format("{}:{} has {} columns but the model was fitted on {} ({}:{})", in.predict->path,
+                                   in.predict->dataset, in.predict->cols, in.x.cols, in.x.path, in.x.dataset));
+  }
+  return in;
+}
+
+Params qr_params(bool intercept, bool extended) {
+  return Params{{"intercept", std::int64_t{intercept}}, {"extended", std::int64_t{extended}}};
+}
+
+PlannedGraph plan_first_pass(const JobSpec& job, const OlsInputs& in) {
+  PlannedGraph plan;
+  const ChunkReads reads = read_xy_chunks(plan.graph, in.x, in.y, in.chunk_rows);
+  if (job.model.solver == "cholesky") {
+    plan.outputs = {tree_reduce(plan.graph, per_chunk(plan.graph, reads, "gram_aug", {{"intercept", std::int64_t{in.intercept}}}))};
+  } else {
+    const Params params = qr_params(in.intercept, false);
+    plan.outputs = {tree_reduce(plan.graph, per_chunk(plan.graph, reads, "qr_rows", params), "qr_merge", params)};
+  }
+  return plan;
+}
+
+/// Runs a graph whose single output is gathered to rank 0.
+ValuePtr run_to_value(Client& client, const PlannedGraph& plan) { return client.gather(client.submit(plan.graph, plan.outputs).front()); }
+
+/// R of [1 X y] from the Gram matrix: Cholesky of the XᵀX block, then the y column by substitution.
+MatrixXld r_from_gram(const Eigen::MatrixXd& g) {
+  const auto k = g.rows(), q = k - 1;
+  Eigen::LLT<Eigen::MatrixXd> llt(g.topLeftCorner(q, q));
+  if (llt.info() != Eigen::Success)
+    throw InputError("cholesky: XᵀX is not positive definite (dependent or constant columns?); use solver = \"tsqr\", "
+                     "which handles rank deficiency");
+  Eigen::MatrixXd r = Eigen::MatrixXd::Zero(k, k);
+  r.topLeftCorner(q, q) = llt.matrixU();
+  r.col(k - 1).head(q) = llt.matrixL().solve(g.col(k - 1).head(q));
+  r(k - 1, k - 1) = std::sqrt(std::max(0.0, g(k - 1, k - 1) - r.col(k - 1).head(q).squaredNorm()));
+  return r.cast<long double>();
+}
+
+/// Corrected semi-normal equations: residuals and Xᵀr in long double over the data, then a
+/// correction solved with R. Each pass multiplies the error by about cond × unit roundoff.
+void refine(Client& client, const OlsInputs& in, OlsSolution& s) {
+  const auto q = in.x.cols + (in.intercept ? 1 : 0);
+  for (int pass = 0; pass < 2; ++pass) {
+    VectorXld beta_full = VectorXld::Zero(q);
+    for (std::size_t i = 0; i < s.kept.size(); ++i) beta_full(s.kept[i]) = s.beta(static_cast<Eigen::Index>(i));
+    std::vector<double> hi(static_cast<std::size_t>(q)), lo(static_cast<std::size_t>(q));
+    for (Eigen::Index j = 0; j < q; ++j) {
+      hi[static_cast<std::size_t>(j)] = static_cast<double>(beta_full(j));
+      lo[static_cast<std::size_t>(j)] = static_cast<double>(beta_full(j) - static_cast<long double>(hi[static_cast<std::size_t>(j)]));
+    }
+    PlannedGraph plan;
+    const ChunkReads reads = read_xy_chunks(plan.graph, in.x, in.y, in.chunk_rows);
+    const Params params{{"intercept", std::int64_t{in.intercept}}, {"coef", hi}, {"coef_lo", lo}};
+    plan.outputs = {tree_reduce(plan.graph, per_chunk(plan.graph, reads, "ols_residual", params), "sum_extended")};
+    const ValuePtr v = run_to_value(client, plan);
+    const VectorXld g_full = extended_block(*v, 0);
+    VectorXld g(static_cast<Eigen::Index>(s.kept.size()));
+    for (std::size_t i = 0; i < s.kept.size(); ++i) g(static_cast<Eigen::Index>(i)) = g_full(s.kept[i]);
+    const VectorXld delta = normal_solve(s, g);
+    s.beta += delta;
+    // ‖y − X(β+δ)‖² = ‖r‖² − 2δᵀXᵀr + δᵀXᵀXδ = ‖r‖² − δᵀg, since XᵀXδ = g.
+    s.rss = std::max(0.0L, extended_block(*v, 2)(0, 0) - delta.dot(g));
+  }
+}
+
+void write_report(hid_t file, const OlsReport& r) {
+  const auto vec = [&](const char* name, const std::vector<double>& v) { hdf5::write_matrix(file, name, v.data(), v.size(), 0); };
+  vec("coef", r.coef);
+  vec("stderr", r.stderr_);
+  vec("tvalues", r.tvalues);
+  vec("pvalues", r.pvalues);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  hdf5::write_scalar(file, "intercept", r.intercept ? r.intercept_coef : nan);
+  hdf5::write_scalar(file, "intercept_stderr", r.intercept ? r.intercept_stderr : nan);
+  hdf5::write_scalar(file, "intercept_tvalue", r.intercept ? r.intercept_tvalue : nan);
+  hdf5::write_scalar(file, "intercept_pvalue", r.intercept ? r.intercept_pvalue : nan);
+  for (const auto& [name, value] : {std::pair<const char*, double>{"r2", r.r2}, {"adj_r2", r.adj_r2}, {"rse", r.rse},
+                                    {"fstat", r.fstat}, {"fstat_pvalue", r.fstat_pvalue}, {"cond", r.cond},
+                                    {"df_resid", static_cast<double>(r.df_resid)}, {"n", static_cast<double>(r.n)},
+                                    {"p", static_cast<double>(r.p)}})
+    hdf5::write_scalar(file, name, value);
+  hdf5::write_string(file, "solver", r.solver);
+  hdf5::write_strings(file, "rank_deficient", r.rank_deficient);
+  hdf5::write_strings(file, "feature_names", r.feature_names);
+}
+
+nlohmann::json to_json(const OlsReport& r) {
+  auto maybe = [&](double v) { return r.intercept ? nlohmann::json(v) : nlohmann::json(nullptr); };
+  return {{"coef", r.coef},
+          {"stderr", r.stderr_},
+          {"tvalues", r.tvalues},
+          {"pvalues", r.pvalues},
+          {"intercept", maybe(r.intercept_coef)},
+          {"intercept_stderr", maybe(r.intercept_stderr)},
+          {"intercept_tvalue", maybe(r.intercept_tvalue)},
+          {"intercept_pvalue", maybe(r.intercept_pvalue)},
+          {"r2", r.r2},
+          {"adj_r2", r.adj_r2},
+          {"rse", r.rse},
+          {"fstat", r.fstat},
+          {"fstat_pvalue", r.fstat_pvalue},
+          {"df_resid", r.df_resid},
+          {"n", r.n},
+          {"p", r.p},
+          {"cond", r.cond},
+          {"solver", r.solver},
+          {"refined", r.refined},
+          {"rank_deficient", r.rank_deficient},
+          {"feature_names", r.feature_names}};
+}
+
+/// Predictions for the [predict] file, written by the workers into the output file.
+void predict(Client& client, const OlsInputs& in, const OlsReport& r, const AtomicOutput& output, std::uint64_t offset) {
+  std::vector<double> coef = r.coef;
+  for (double& c : coef)
+    if (std::isnan(c)) c = 0;  // a dependent column contributes nothing
+  const auto chunks = row_chunks(in.predict->rows, choose_chunk_rows(std::nullopt, *in.predict));
+  const auto count = static_cast<std::int64_t>(chunks.size());
+  PlannedGraph plan;
+  for (std::int64_t i = 0; i < count; ++i) {
+    const TaskKey xc = plan.graph.add(read_rows_task(*in.predict, chunks[static_cast<std::size_t>(i)], i, count));
+    const TaskKey fit = plan.graph.add(Task{"predict_rows", {{"coef", coef}, {"intercept", r.intercept ? r.intercept_coef : 0.0}}, {xc}});
+    plan.outputs.push_back(plan.graph.add(Task{"write_rows",
+                                               {{"path", output.temp_path()}, {"offset", static_cast<std::int64_t>(offset)},
+                                                {"row_begin", chunks[static_cast<std::size_t>(i)].begin}},
+                                               {fit}}));
+  }
+  client.wait(client.submit(plan.graph, plan.outputs));
+}
+
+}  // namespace
+
+PlannedGraph plan_ols(const JobSpec& job) { return plan_first_pass(job, check_inputs(job)); }
+
+nlohmann::json run_ols(Client& client, const JobSpec& job, AtomicOutput& output, std::ostream& report_stream) {
+  const OlsInputs in = check_inputs(job);
+  const ValuePtr first = run_to_value(client, plan_first_pass(job, in));
+  const bool cholesky = job.model.solver == "cholesky";
+  OlsSolution s = solve_from_r(cholesky ? r_from_gram((*first)[0]) : MatrixXld((*first)[0].cast<long double>()), in.x.rows, in.intercept);
+
+  if (s.tss <= std::pow(64 * std::numeric_limits<double>::epsilon(), 2) * s.yy)
+    throw InputError(fmt::format("{}:{} is constant: there is nothing to explain", in.y.path, in.y.dataset));
+  bool refined = false;
+  if (cholesky) {
+    if (!s.dropped.empty() || s.scaled_cond > cholesky_max_scaled_cond)
+      throw InputError(fmt::format("cholesky: the design is too ill-conditioned for the normal equations (condition "
+                                   "number {:.3g} after scaling columns{}); use solver = \"tsqr\"",
+                                   s.scaled_cond, s.dropped.empty() ? "" : ", with dependent columns"));
+  } else if (s.scaled_cond > refine_above_scaled_cond) {
+    spdlog::info("condition number {:.3g} (columns scaled): refitting in extended precision", s.scaled_cond);
+    PlannedGraph plan;
+    const ChunkReads reads = read_xy_chunks(plan.graph, in.x, in.y, in.chunk_rows);
+    const Params params = qr_params(in.intercept, true);
+    plan.outputs = {tree_reduce(plan.graph, per_chunk(plan.graph, reads, "qr_rows", params), "qr_merge", params)};
+    s = solve_from_r(extended_block(*run_to_value(client, plan), 0), in.x.rows, in.intercept);
+    refine(client, in, s);
+    refined = true;
+  }
+
+  OlsReport report = make_report(s, in.names, job.model.solver);
+  report.refined = refined;
+  if (!report.rank_deficient.empty())
+    spdlog::warn("rank deficient: {} depend(s) on earlier columns; their coefficients are not estimated (NaN)",
+                 fmt::join(report.rank_deficient, ", "));
+  report_stream << format_report(report) << std::flush;
+
+  std::uint64_t offset = 0;
+  {
+    hdf5::Handle file = output.create();
+    write_report(file.id(), report);
+    if (in.predict) offset = hdf5::create_contiguous(file.id(), "predictions", static_cast<std::uint64_t>(in.predict->rows), 0);
+  }  // closed before the workers write predictions into it
+  if (in.predict) predict(client, in, report, output, offset);
+  return to_json(report);
+}
+
+}  // namespace tessera
