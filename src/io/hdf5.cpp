@@ -207,6 +207,7 @@ std::vector<std::string> read_string_attribute(hid_t file, const std::string& da
   if (H5Tis_variable_str(type.id()) > 0) {
     Handle mem(check(H5Tcopy(H5T_C_S1), what));
     check_status(H5Tset_size(mem.id(), H5T_VARIABLE), what);
+    check_status(H5Tset_cset(mem.id(), H5Tget_cset(type.id())), what);  // h5py writes UTF-8
     std::vector<char*> pointers(count);
     check_status(H5Aread(a.id(), mem.id(), pointers.data()), "reading " + what);
     for (char* p : pointers) out.emplace_back(p ? p : "");

@@ -15,6 +15,7 @@ SAMPLES = [  # (file, kind, rows, cols)
     ("data/quickstart.h5", "regression", 20000, 16),
     ("data/regression.h5", "regression", 20000, 8),
     ("data/classification.h5", "classification", 20000, 8),
+    ("data/new.h5", "regression", 5000, 8),
 ]
 
 

@@ -1,0 +1,218 @@
+"""Least squares through the tessera binary, against independent references: exact rational
+arithmetic for accuracy, numpy/scipy for the statistics."""
+import json
+
+import h5py
+import numpy as np
+from scipy import stats
+
+from exact_ols import exact_ols
+from tessera_e2e import TempDirTest, error_lines, last_json, tessera
+
+
+def lre(estimate, exact):
+    """Correct significant digits (log relative error)."""
+    estimate, exact = np.asarray(estimate, float), np.asarray(exact, float)
+    with np.errstate(divide="ignore"):
+        return -np.log10(np.abs(estimate - exact) / np.abs(exact))
+
+
+class OlsCase(TempDirTest):
+    def fit(self, X, y, ranks=3, model=None, data=None, extra_sets=(), name="d.h5", chunks=None, names=None):
+        path = self.path(name)
+        with h5py.File(path, "w") as f:
+            f.create_dataset("X", data=X, chunks=chunks or (min(len(y), 64), X.shape[1]))
+            f["y"] = y
+            if names:
+                f["X"].attrs["feature_names"] = names
+        out = self.path("out.h5")
+        job = self.write_job("ols.toml", {"path": path, **(data or {})}, {"type": "ols", **(model or {})},
+                             {"path": out, "overwrite": True})
+        args = ["run", job, "--json"]
+        for s in extra_sets:
+            args += ["--set", s]
+        r = tessera(args, ranks=ranks)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return last_json(r.stdout), out, r
+
+
+class Accuracy(OlsCase):
+    """At least 7 correct digits in every coefficient and standard error on ill-conditioned designs."""
+
+    def check(self, X, y):
+        exact_b, exact_se = exact_ols(X, y)
+        d, _, _ = self.fit(X, y)
+        b = [d["intercept"]] + d["coef"]
+        se = [d["intercept_stderr"]] + d["stderr"]
+        self.assertTrue(np.all(lre(b, exact_b) >= 7), f"coef digits {lre(b, exact_b)}")
+        self.assertTrue(np.all(lre(se, exact_se) >= 7), f"stderr digits {lre(se, exact_se)}")
+        return d
+
+    def test_degree_10_polynomial_condition_1e15(self):
+        x = np.linspace(-9, -3, 500)
+        X = np.column_stack([x ** k for k in range(1, 11)])
+        self.assertGreater(np.linalg.cond(np.column_stack([np.ones(500), X])), 1e15)
+        rng = np.random.default_rng(5)
+        y = np.polyval(rng.normal(size=11), x) + rng.normal(scale=0.5, size=500)
+        d = self.check(X, y)
+        self.assertTrue(d["refined"])
+        # numpy's lstsq on the same data, for the record: it loses most of the digits
+        b_np = np.linalg.lstsq(np.column_stack([np.ones(500), X]), y, rcond=None)[0]
+        self.assertLess(np.min(lre(b_np, exact_ols(X, y)[0])), 7)
+
+    def test_columns_scaled_over_twelve_orders(self):
+        rng = np.random.default_rng(6)
+        scales = 10.0 ** np.linspace(-6, 6, 6)
+        X = rng.normal(size=(400, 6)) * scales
+        y = X @ (rng.normal(size=6) / scales) + 3 + rng.normal(size=400)
+        self.check(X, y)
+
+
+class Statistics(OlsCase):
+    def setUp(self):
+        super().setUp()
+        rng = np.random.default_rng(11)
+        self.X = rng.normal(size=(3001, 4)) + [0, 5, -2, 1]
+        self.y = self.X @ [0.5, -1.0, 0.0, 2.0] + 4 + rng.normal(size=3001)
+
+    def test_report_matches_an_independent_reference(self):
+        d, out, r = self.fit(self.X, self.y, names=["age", "dose", "noise", "weight"])
+        n, p = self.X.shape
+        A = np.column_stack([np.ones(n), self.X])
+        beta, rss = np.linalg.lstsq(A, self.y, rcond=None)[:2]
+        df = n - p - 1
+        s2 = rss[0] / df
+        se = np.sqrt(s2 * np.diag(np.linalg.inv(A.T @ A)))
+        t = beta / se
+        pv = 2 * stats.t.sf(np.abs(t), df)
+        tss = np.sum((self.y - self.y.mean()) ** 2)
+        r2 = 1 - rss[0] / tss
+        f = ((tss - rss[0]) / p) / s2
+        np.testing.assert_allclose(d["coef"], beta[1:], rtol=1e-10)
+        np.testing.assert_allclose(d["intercept"], beta[0], rtol=1e-10)
+        np.testing.assert_allclose(d["stderr"], se[1:], rtol=1e-10)
+        np.testing.assert_allclose(d["intercept_stderr"], se[0], rtol=1e-10)
+        np.testing.assert_allclose(d["tvalues"], t[1:], rtol=1e-9)
+        np.testing.assert_allclose(d["pvalues"], pv[1:], rtol=1e-6, atol=1e-300)
+        np.testing.assert_allclose(d["intercept_pvalue"], pv[0], rtol=1e-6, atol=1e-300)
+        np.testing.assert_allclose(d["r2"], r2, rtol=1e-12)
+        np.testing.assert_allclose(d["adj_r2"], 1 - (1 - r2) * (n - 1) / df, rtol=1e-12)
+        np.testing.assert_allclose(d["rse"], np.sqrt(s2), rtol=1e-12)
+        np.testing.assert_allclose(d["fstat"], f, rtol=1e-10)
+        np.testing.assert_allclose(d["fstat_pvalue"], stats.f.sf(f, p, df), atol=1e-300)
+        np.testing.assert_allclose(d["cond"], np.linalg.cond(A), rtol=1e-6)
+        self.assertEqual((d["df_resid"], d["n"], d["p"], d["solver"]), (df, n, p, "tsqr"))
+        self.assertEqual(d["feature_names"], ["age", "dose", "noise", "weight"])
+        self.assertEqual(d["rank_deficient"], [])
+        with h5py.File(out) as o:  # the same numbers, one dataset per quantity
+            np.testing.assert_array_equal(o["coef"][:], d["coef"])
+            np.testing.assert_array_equal(o["pvalues"][:], d["pvalues"])
+            self.assertEqual(o["r2"][()], d["r2"])
+            self.assertEqual(o["solver"][()].decode(), "tsqr")
+            self.assertEqual([s.decode() for s in o["feature_names"][:]], d["feature_names"])
+        self.assertIn("weight", r.stderr)  # the readable table, on stderr since stdout has the JSON
+        self.assertIn("R²", r.stderr)
+
+    def test_tsqr_and_cholesky_agree(self):
+        a, _, _ = self.fit(self.X, self.y, model={"solver": "tsqr"})
+        b, _, _ = self.fit(self.X, self.y, model={"solver": "cholesky"})
+        self.assertEqual(b["solver"], "cholesky")
+        for key in ("coef", "stderr", "tvalues"):
+            np.testing.assert_allclose(a[key], b[key], rtol=1e-10)
+        for key in ("intercept", "intercept_stderr", "r2", "adj_r2", "rse", "fstat"):
+            np.testing.assert_allclose(a[key], b[key], rtol=1e-10)
+
+    def test_without_intercept_r2_is_uncentred(self):
+        d, _, _ = self.fit(self.X, self.y, model={"fit_intercept": False})
+        beta, rss = np.linalg.lstsq(self.X, self.y, rcond=None)[:2]
+        np.testing.assert_allclose(d["coef"], beta, rtol=1e-10)
+        np.testing.assert_allclose(d["r2"], 1 - rss[0] / np.sum(self.y ** 2), rtol=1e-12)
+        for key in ("intercept", "intercept_stderr", "intercept_tvalue", "intercept_pvalue"):
+            self.assertIsNone(d[key])
+        self.assertEqual(d["df_resid"], 3001 - 4)
+
+    def test_bit_identical_on_1_2_3_5_8_ranks(self):
+        results = [self.fit(self.X, self.y, ranks=n, data={"chunk_rows": 250})[0] for n in (1, 2, 3, 5, 8)]
+        for d in results[1:]:
+            self.assertEqual(d["coef"], results[0]["coef"])  # JSON keeps every bit of a double
+            self.assertEqual(d["stderr"], results[0]["stderr"])
+            self.assertEqual(d["intercept"], results[0]["intercept"])
+
+
+class RankDeficiency(OlsCase):
+    def test_duplicated_and_constant_columns_are_named_and_marked(self):
+        rng = np.random.default_rng(2)
+        base = rng.normal(size=(500, 3))
+        X = np.column_stack([base[:, 0], base[:, 1], base[:, 1], np.full(500, 7.0), base[:, 2]])
+        y = base @ [1.0, 2.0, 3.0] + rng.normal(size=500)
+        d, out, r = self.fit(X, y, names=["a", "b", "b_copy", "seven", "c"])
+        self.assertEqual(d["rank_deficient"], ["b_copy", "seven"])
+        self.assertIsNone(d["coef"][2])   # NaN in the file, null in JSON
+        self.assertIsNone(d["coef"][3])
+        self.assertIn("rank deficient: b_copy, seven", r.stderr)
+        kept = np.column_stack([np.ones(500), base])
+        beta = np.linalg.lstsq(kept, y, rcond=None)[0]
+        np.testing.assert_allclose([d["intercept"], d["coef"][0], d["coef"][1], d["coef"][4]], beta, rtol=1e-10)
+        self.assertEqual(d["df_resid"], 500 - 4)
+        with h5py.File(out) as o:
+            self.assertTrue(np.isnan(o["coef"][2]))
+            self.assertEqual([s.decode() for s in o["rank_deficient"][:]], ["b_copy", "seven"])
+
+
+class Predict(OlsCase):
+    def test_predictions_are_written_in_parallel(self):
+        rng = np.random.default_rng(3)
+        X = rng.normal(size=(2000, 3))
+        y = X @ [1.0, -2.0, 0.5] + 1 + rng.normal(size=2000)
+        new = self.path("new.h5")
+        Xn = rng.normal(size=(1234, 3))
+        with h5py.File(new, "w") as f:
+            f.create_dataset("X", data=Xn, chunks=(100, 3))
+        d, out, _ = self.fit(X, y, extra_sets=[f"predict.path={new}"], ranks=4)
+        with h5py.File(out) as o:
+            np.testing.assert_allclose(o["predictions"][:], Xn @ d["coef"] + d["intercept"], rtol=1e-12, atol=1e-12)
+
+
+class OlsBadInput(OlsCase):
+    def run_bad(self, X, y, model=None, sets=()):
+        path = self.path("bad.h5")
+        with h5py.File(path, "w") as f:
+            f["X"] = X
+            f["y"] = y
+        out = self.path("out.h5")
+        job = self.write_job("bad.toml", {"path": path}, {"type": "ols", **(model or {})}, {"path": out})
+        args = ["run", job]
+        for s in sets:
+            args += ["--set", s]
+        r = tessera(args, ranks=3)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        lines = error_lines(r.stderr)
+        self.assertEqual(len([l for l in lines if "error" in l]), 1, r.stderr)
+        self.assertNoOutputLeft(out)
+        return lines[-1]
+
+    def test_fewer_rows_than_coefficients(self):
+        line = self.run_bad(np.ones((3, 4)) + np.eye(3, 4), np.arange(3.0))
+        self.assertIn("fewer rows (3) than the model has coefficients (5)", line)
+
+    def test_constant_target(self):
+        X = np.random.default_rng(1).normal(size=(50, 2))
+        self.assertIn("bad.h5:y is constant", self.run_bad(X, np.full(50, 4.0)))
+
+    def test_predict_with_wrong_column_count(self):
+        X = np.random.default_rng(1).normal(size=(50, 2))
+        other = self.path("other.h5")
+        with h5py.File(other, "w") as f:
+            f["X"] = np.zeros((10, 3))
+        line = self.run_bad(X, X[:, 0] + 1, sets=[f"predict.path={other}"])
+        self.assertIn("other.h5:X has 3 columns but the model was fitted on 2", line)
+
+    def test_cholesky_refuses_an_ill_conditioned_design_and_names_tsqr(self):
+        x = np.linspace(-9, -3, 200)
+        X = np.column_stack([x ** k for k in range(1, 11)])
+        line = self.run_bad(X, x, model={"solver": "cholesky"})
+        self.assertIn('use solver = "tsqr"', line)
+
+    def test_unknown_solver_suggests(self):
+        X = np.random.default_rng(1).normal(size=(50, 2))
+        self.assertIn("did you mean 'tsqr'", self.run_bad(X, X[:, 0], model={"solver": "tsrq"}))
