@@ -6,7 +6,8 @@
 Runtime: no-op throughput, a 16,384-leaf tree sum and a 2,000-task chain, on 1, 2 and 4 workers.
 Gram: the IO floor (one process reading X and y), the serial job (the same process also doing the
 gram arithmetic, no runtime), and `tessera run` of a gram job on 1, 2 and 4 workers, in the same
-run, each reported with its ratio to the floor and its speed-up over the serial job. Times are the best of
+run, each reported with its ratio to the floor and its speed-up over the serial job; then OLS on the
+same file with both solvers. Times are the best of
 --repeat runs (the machine is noisy; the best run is the one least disturbed).
 """
 import argparse
@@ -56,12 +57,23 @@ def gram(build, rows, cols, repeat, data_dir):
     serial["ratio_to_io_floor"] = serial["seconds"] / floor["seconds"]
     emit(serial)
     for workers in (1, 2, 4):
-        best = min((run(["mpiexec", "-q", "-n", workers + 1, f"{build}/tessera", "run", job, "--json"])[-1]
-                    for _ in range(repeat)), key=lambda l: l["seconds"])
+        best = best_run(build, job, workers, repeat)
         emit({"bench": "gram", "rows": rows, "cols": cols, "workers": workers, "ranks": workers + 1,
               "seconds": best["seconds"], "tasks": best["tasks"], "io_floor_seconds": floor["seconds"],
               "ratio_to_io_floor": best["seconds"] / floor["seconds"],
               "speedup_over_serial": serial["seconds"] / best["seconds"]})
+    for solver in ("cholesky", "tsqr"):
+        for workers in (1, 2, 4):
+            best = best_run(build, job, workers, repeat, ["--set", "model.type=ols", "--set", f"model.solver={solver}"])
+            emit({"bench": f"ols_{solver}", "rows": rows, "cols": cols, "workers": workers, "ranks": workers + 1,
+                  "seconds": best["seconds"], "tasks": best["tasks"], "refined": best["refined"],
+                  "io_floor_seconds": floor["seconds"], "ratio_to_io_floor": best["seconds"] / floor["seconds"]})
+
+
+def best_run(build, job, workers, repeat, extra=()):
+    """The fastest of `repeat` runs of `tessera run JOB --json` on `workers` workers."""
+    return min((run(["mpiexec", "-q", "-n", workers + 1, f"{build}/tessera", "run", job, "--json", *extra])[-1]
+                for _ in range(repeat)), key=lambda l: l["seconds"])
 
 
 def main():

@@ -2,7 +2,13 @@
 
 #include <cblas.h>
 
+#include <algorithm>
+#include <string>
+
 #include "tessera/error.hpp"
+
+extern "C" void dtpqrt_(const int* m, const int* n, const int* l, const int* nb, double* a, const int* lda, double* b,
+                        const int* ldb, double* t, const int* ldt, double* work, int* info);
 
 namespace tessera::blas {
 
@@ -17,5 +23,20 @@ void add_outer_product(const Eigen::Ref<const Eigen::MatrixXd>& a, Eigen::Matrix
 }
 
 void symmetrize(Eigen::MatrixXd& gram) { gram.triangularView<Eigen::StrictlyUpper>() = gram.transpose(); }
+
+}  // namespace tessera::blas
+
+namespace tessera::blas {
+
+void stacked_qr(Eigen::MatrixXd& r, Eigen::MatrixXd& b, int triangular_rows) {
+  const int k = static_cast<int>(r.cols()), m = static_cast<int>(b.rows());
+  if (r.rows() != k || b.cols() != k) throw Error("stacked_qr: shapes differ");
+  if (m == 0) return;
+  const int nb = std::min(16, k);  // inner block size: fastest measured for k around 64
+  Eigen::MatrixXd t(nb, k), work(nb, k);
+  int info = 0, ldt = nb, lda = k, ldb = m;
+  dtpqrt_(&m, &k, &triangular_rows, &nb, r.data(), &lda, b.data(), &ldb, t.data(), &ldt, work.data(), &info);
+  if (info != 0) throw Error("dtpqrt failed with info " + std::to_string(info));
+}
 
 }  // namespace tessera::blas

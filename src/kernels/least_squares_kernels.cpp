@@ -33,19 +33,39 @@ Mat<Scalar> r_factor(Mat<Scalar>& w, Eigen::Index k) {
   return Mat<Scalar>(w.topRows(k).template triangularView<Eigen::Upper>());
 }
 
+/// Rows [begin, begin + m) of [1 X y] as an m x k block.
+template <class Scalar>
+void fill_block(Mat<Scalar>& w, Eigen::Index top, const Eigen::MatrixXd& xt, const Eigen::MatrixXd& yt, bool intercept,
+                Eigen::Index begin, Eigen::Index m) {
+  const Eigen::Index p = xt.rows(), off = intercept ? 1 : 0, k = p + off + 1;
+  if (intercept) w.block(top, 0, m, 1).setOnes();
+  w.block(top, off, m, p) = xt.middleCols(begin, m).transpose().template cast<Scalar>();
+  w.block(top, k - 1, m, 1) = yt.middleCols(begin, m).transpose().template cast<Scalar>();
+}
+
 template <class Scalar>
 Mat<Scalar> chunk_r(const Eigen::MatrixXd& xt, const Eigen::MatrixXd& yt, bool intercept) {
-  const Eigen::Index p = xt.rows(), rows = xt.cols(), off = intercept ? 1 : 0, k = p + off + 1;
+  const Eigen::Index p = xt.rows(), rows = xt.cols(), k = p + (intercept ? 1 : 0) + 1;
   Mat<Scalar> r = Mat<Scalar>::Zero(k, k);
-  Mat<Scalar> w(k + block_rows, k);
-  for (Eigen::Index begin = 0; begin < rows; begin += block_rows) {
-    const Eigen::Index m = std::min(block_rows, rows - begin);
-    w.resize(k + m, k);
-    w.topRows(k) = r;
-    if (intercept) w.block(k, 0, m, 1).setOnes();
-    w.block(k, off, m, p) = xt.middleCols(begin, m).transpose().template cast<Scalar>();
-    w.block(k, k - 1, m, 1) = yt.middleCols(begin, m).transpose().template cast<Scalar>();
-    r = r_factor<Scalar>(w, k);
+  if constexpr (std::is_same_v<Scalar, double>) {
+    // LAPACK's triangle-on-block QR: about 1.5x faster here than a dense QR of [R; block].
+    constexpr Eigen::Index lapack_block_rows = 2048;
+    Eigen::MatrixXd block;
+    for (Eigen::Index begin = 0; begin < rows; begin += lapack_block_rows) {
+      const Eigen::Index m = std::min(lapack_block_rows, rows - begin);
+      block.resize(m, k);
+      fill_block(block, 0, xt, yt, intercept, begin, m);
+      blas::stacked_qr(r, block);
+    }
+  } else {
+    Mat<Scalar> w(k + block_rows, k);
+    for (Eigen::Index begin = 0; begin < rows; begin += block_rows) {
+      const Eigen::Index m = std::min(block_rows, rows - begin);
+      w.resize(k + m, k);
+      w.topRows(k) = r;
+      fill_block(w, k, xt, yt, intercept, begin, m);
+      r = r_factor<Scalar>(w, k);
+    }
   }
   return r;
 }
@@ -72,10 +92,15 @@ Value qr_rows(const KernelContext& ctx) {
 
 template <class Scalar>
 Value merge(const KernelContext& ctx) {
-  const Mat<Scalar> a = unpack<Scalar>(ctx.input(0)), b = unpack<Scalar>(ctx.input(1));
-  Mat<Scalar> w(a.rows() + b.rows(), a.cols());
-  w << a, b;
-  return pack(r_factor<Scalar>(w, a.cols()));
+  Mat<Scalar> a = unpack<Scalar>(ctx.input(0)), b = unpack<Scalar>(ctx.input(1));
+  if constexpr (std::is_same_v<Scalar, double>) {
+    blas::stacked_qr(a, b, static_cast<int>(b.rows()));  // both triangular
+    return pack(a);
+  } else {
+    Mat<Scalar> w(a.rows() + b.rows(), a.cols());
+    w << a, b;
+    return pack(r_factor<Scalar>(w, a.cols()));
+  }
 }
 
 Value qr_merge(const KernelContext& ctx) {

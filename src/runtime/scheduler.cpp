@@ -88,7 +88,11 @@ void Scheduler::make_ready(const TaskKey& key, Node& n) {
 
 Scheduler::Queue* Scheduler::next_queue_for(std::size_t w) {
   if (in_flight_[w] >= max_in_flight_) return nullptr;
-  const bool io_room = io_in_flight_[w] < max_io_in_flight_;
+  // Reads are pulled by demand: a worker gets another only while few reads are running and its
+  // compute lane is nearly out of work. Otherwise, when compute is the slower lane, finished
+  // reads would wait in memory for it — the whole file, in the worst case.
+  const int compute_in_flight = in_flight_[w] - io_in_flight_[w];
+  const bool io_room = io_in_flight_[w] < max_io_in_flight_ && compute_in_flight <= max_io_in_flight_;
   // The worker's own queues first (its data is there), then the shared one; within each, the
   // task submitted first.
   for (LaneQueues* queues : {&worker_queues_[w], &any_queue_}) {

@@ -17,4 +17,10 @@ void add_outer_product(const Eigen::Ref<const Eigen::MatrixXd>& a, Eigen::Matrix
 /// Copies the lower triangle onto the upper one.
 void symmetrize(Eigen::MatrixXd& gram);
 
+/// R ← the R factor of [R; B] (LAPACK dtpqrt: Householder QR of a triangle stacked on a block,
+/// without touching the structural zeros). `r` is k x k upper triangular, `b` is m x k, of which
+/// the first `triangular_rows` rows form an upper trapezoid (0 for a full block, k to merge two
+/// R factors). `b` is overwritten.
+void stacked_qr(Eigen::MatrixXd& r, Eigen::MatrixXd& b, int triangular_rows = 0);
+
 }  // namespace tessera::blas

@@ -8,8 +8,9 @@
 /// lowest rank); a task without inputs but with a Locality hint goes to worker floor(i*W/n), so
 /// each worker reads a contiguous range of chunks; any other task goes to whichever worker has room.
 /// Each worker has at most `max_in_flight` tasks dispatched and unfinished, of which at most
-/// `max_io_in_flight` on its io lane (so reads run just ahead of the compute that consumes them,
-/// not the whole file ahead), and runs them in priority (submission) order.
+/// `max_io_in_flight` on its io lane, and it is sent a new io task only while at most that many
+/// compute tasks are waiting too — so reads run just ahead of the compute that consumes them, not
+/// the whole file ahead. A worker runs its tasks in priority (submission) order.
 #include <array>
 #include <map>
 #include <set>
