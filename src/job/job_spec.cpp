@@ -1,6 +1,7 @@
 #include "tessera/job/job_spec.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -13,7 +14,9 @@
 namespace tessera {
 namespace {
 
-const std::vector<std::string> sections = {"data", "model", "output", "predict"};
+const std::vector<std::string> sections = {"data", "model", "output", "predict", "cv", "search"};
+const std::vector<std::string> cv_keys = {"folds", "shuffle", "seed"};
+const std::vector<std::string> search_keys = {"grid", "scoring", "refit"};
 const std::vector<std::string> data_keys = {"path", "features", "target", "a", "b", "b_path", "chunk_rows"};
 const std::vector<std::string> output_keys = {"path", "overwrite"};
 const std::vector<std::string> predict_keys = {"path", "features"};
@@ -23,7 +26,8 @@ const std::vector<std::string> solvers = {"tsqr", "cholesky"};
 const std::vector<std::string>& model_keys(const std::string& type) {
   static const std::vector<std::string> only_type = {"type"};
   static const std::vector<std::string> ols = {"type", "fit_intercept", "solver"};
-  return type == "ols" ? ols : only_type;
+  static const std::vector<std::string> ridge = {"type", "fit_intercept", "alpha"};
+  return type == "ols" ? ols : type == "ridge" ? ridge : only_type;
 }
 
 /// "file:line:column: " for a node that came from the file, "file: " for one set on the command line.
@@ -81,6 +85,37 @@ class Reader {
     return node->value<std::int64_t>();
   }
 
+  std::optional<double> number(const toml::table& t, const std::string& section, const std::string& key) const {
+    const toml::node* node = t.get(key);
+    if (!node) return std::nullopt;
+    if (!node->is_number()) throw InputError(where(file_, *node) + "[" + section + "] " + key + " must be a number");
+    return node->value<double>();
+  }
+
+  /// A grid parameter's values: a list of numbers, or { logspace = [start, stop, count] } as numpy's.
+  std::vector<double> grid_values(const toml::node& node, const std::string& name) const {
+    const std::string what = where(file_, node) + "[search] grid " + name;
+    std::vector<double> values;
+    if (const toml::array* list = node.as_array()) {
+      for (const auto& v : *list) {
+        if (!v.is_number()) throw InputError(what + ": every value must be a number");
+        values.push_back(*v.value<double>());
+      }
+    } else if (const toml::table* spec = node.as_table()) {
+      const toml::array* ls = (*spec)["logspace"].as_array();
+      if (!ls || spec->size() != 1 || ls->size() != 3 || !(*ls)[0].is_number() || !(*ls)[1].is_number() || !(*ls)[2].is_integer())
+        throw InputError(what + ": expected a list of numbers or { logspace = [start, stop, count] }");
+      const double a = *(*ls)[0].value<double>(), b = *(*ls)[1].value<double>();
+      const std::int64_t count = *(*ls)[2].value<std::int64_t>();
+      for (std::int64_t i = 0; i < count; ++i)
+        values.push_back(std::pow(10.0, count == 1 ? a : a + (b - a) * static_cast<double>(i) / static_cast<double>(count - 1)));
+    } else {
+      throw InputError(what + ": expected a list of numbers or { logspace = [start, stop, count] }");
+    }
+    if (values.empty()) throw InputError(what + " is empty");
+    return values;
+  }
+
   std::optional<bool> boolean(const toml::table& t, const std::string& section, const std::string& key) const {
     const toml::node* node = t.get(key);
     if (!node) return std::nullopt;
@@ -118,7 +153,7 @@ void apply_override(toml::table& root, const std::string& assignment) {
 }  // namespace
 
 const std::vector<std::string>& model_types() {
-  static const std::vector<std::string> types = {"gram", "dot", "ols"};
+  static const std::vector<std::string> types = {"gram", "dot", "ols", "ridge"};
   return types;
 }
 
@@ -159,6 +194,9 @@ JobSpec parse_job(const std::string& text, const std::string& name, const std::v
   r.check_keys(model, "model", model_keys(job.model.type));
   job.model.fit_intercept = r.boolean(model, "model", "fit_intercept").value_or(true);
   job.model.solver = r.string(model, "model", "solver").value_or("tsqr");
+  job.model.alpha = r.number(model, "model", "alpha").value_or(1.0);
+  if (job.model.alpha < 0)
+    throw InputError(where(name, r.node(model, "alpha")) + "[model] alpha must not be negative, got " + fmt::format("{}", job.model.alpha));
   if (std::find(solvers.begin(), solvers.end(), job.model.solver) == solvers.end())
     throw InputError(where(name, r.node(model, "solver")) + "unknown solver '" + job.model.solver + "'" +
                      did_you_mean(job.model.solver, solvers) + "; known: tsqr, cholesky");
@@ -174,7 +212,59 @@ JobSpec parse_job(const std::string& text, const std::string& name, const std::v
     job.predict = PredictSpec{r.required_string(*predict, "predict", "path"),
                               r.string(*predict, "predict", "features").value_or(job.data.features)};
   }
+  if (const toml::table* cv = r.section("cv", false)) {
+    if (job.model.type != "ridge") throw InputError(name + ": [cv] needs a model that can be cross-validated (ridge)");
+    r.check_keys(*cv, "cv", cv_keys);
+    job.cv = CvSpec{r.integer(*cv, "cv", "folds").value_or(5), r.boolean(*cv, "cv", "shuffle").value_or(false),
+                    r.integer(*cv, "cv", "seed").value_or(0)};
+    if (job.cv->folds < 2)
+      throw InputError(where(name, r.node(*cv, "folds")) + "[cv] folds must be at least 2, got " + std::to_string(job.cv->folds));
+  }
+  if (const toml::table* search = r.section("search", false)) {
+    if (job.model.type != "ridge") throw InputError(name + ": [search] needs a model with parameters to search (ridge)");
+    r.check_keys(*search, "search", search_keys);
+    SearchSpec spec;
+    const toml::table* grid = (*search)["grid"].as_table();
+    if (!grid) throw InputError(name + ": [search] needs a grid, e.g. grid = { alpha = [0.1, 1, 10] }");
+    if (grid->empty()) throw InputError(where(name, *search->get("grid")) + "[search] grid is empty");
+    const std::vector<std::string> names = {"alpha"};
+    for (const auto& [key, node] : *grid) {
+      const std::string param(key.str());
+      if (std::find(names.begin(), names.end(), param) == names.end())
+        throw InputError(where(name, node) + "[search] grid: '" + param + "' is not a parameter of " + job.model.type +
+                         did_you_mean(param, names));
+      spec.grid[param] = r.grid_values(node, param);
+      for (double v : spec.grid[param])
+        if (v < 0) throw InputError(where(name, node) + fmt::format("[search] grid {}: a penalty must not be negative, got {}", param, v));
+    }
+    spec.scoring = r.string(*search, "search", "scoring").value_or("r2");
+    const auto& regression = regression_scorings();
+    if (std::find(regression.begin(), regression.end(), spec.scoring) == regression.end()) {
+      const auto& classification = classification_scorings();
+      const bool known = std::find(classification.begin(), classification.end(), spec.scoring) != classification.end();
+      std::vector<std::string> all = regression;
+      all.insert(all.end(), classification.begin(), classification.end());
+      throw InputError(where(name, r.node(*search, "scoring")) +
+                       (known ? "scoring '" + spec.scoring + "' is for classifiers; " + job.model.type + " takes " +
+                                    fmt::format("{}", fmt::join(regression, ", "))
+                              : "unknown scoring '" + spec.scoring + "'" + did_you_mean(spec.scoring, all) + "; known: " +
+                                    fmt::format("{}", fmt::join(all, ", "))));
+    }
+    spec.refit = r.boolean(*search, "search", "refit").value_or(true);
+    job.search = std::move(spec);
+    if (!job.cv) job.cv = CvSpec{};
+  }
   return job;
+}
+
+const std::vector<std::string>& regression_scorings() {
+  static const std::vector<std::string> names = {"neg_mean_squared_error", "r2"};
+  return names;
+}
+
+const std::vector<std::string>& classification_scorings() {
+  static const std::vector<std::string> names = {"accuracy", "neg_log_loss", "roc_auc", "f1"};
+  return names;
 }
 
 JobSpec load_job(const std::string& path, const std::vector<std::string>& overrides) {

@@ -7,12 +7,14 @@ namespace tessera {
 void register_io_kernels(KernelRegistry& registry);
 void register_linalg_kernels(KernelRegistry& registry);
 void register_least_squares_kernels(KernelRegistry& registry);
+void register_cv_kernels(KernelRegistry& registry);
 
 void register_builtin_kernels(KernelRegistry& registry) {
   blas::use_one_thread();
   register_io_kernels(registry);
   register_linalg_kernels(registry);
   register_least_squares_kernels(registry);
+  register_cv_kernels(registry);
 }
 
 }  // namespace tessera

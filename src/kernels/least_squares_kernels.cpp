@@ -15,6 +15,7 @@
 #include "tessera/kernels/blas.hpp"
 #include "tessera/kernels/builtin.hpp"
 #include "tessera/kernels/extended.hpp"
+#include "tessera/kernels/gram.hpp"
 
 namespace tessera {
 namespace {
@@ -107,39 +108,8 @@ Value qr_merge(const KernelContext& ctx) {
   return ctx.params.integer("extended") != 0 ? merge<long double>(ctx) : merge<double>(ctx);
 }
 
-/// The augmented Gram matrix of a chunk, cache-blocked like `gram`.
 Value gram_aug(const KernelContext& ctx) {
-  constexpr Eigen::Index gram_block = 2048;
-  const Eigen::MatrixXd& xt = ctx.input(0)[0];
-  const Eigen::MatrixXd& yt = ctx.input(1)[0];
-  const bool intercept = ctx.params.integer("intercept") != 0;
-  const Eigen::Index p = xt.rows(), off = intercept ? 1 : 0, k = p + off + 1;
-  Eigen::MatrixXd xtx = Eigen::MatrixXd::Zero(p, p);
-  Eigen::VectorXd xty = Eigen::VectorXd::Zero(p), colsum = Eigen::VectorXd::Zero(p);
-  double ysum = 0, yy = 0;
-  for (Eigen::Index begin = 0; begin < xt.cols(); begin += gram_block) {
-    const Eigen::Index m = std::min(gram_block, xt.cols() - begin);
-    const auto x = xt.middleCols(begin, m);
-    const auto y = yt.middleCols(begin, m).transpose();
-    blas::add_outer_product(x, xtx);
-    xty.noalias() += x * y;
-    colsum += x.rowwise().sum();
-    ysum += y.sum();
-    yy += y.squaredNorm();
-  }
-  blas::symmetrize(xtx);
-  Eigen::MatrixXd g(k, k);
-  if (intercept) {
-    g(0, 0) = static_cast<double>(xt.cols());
-    g.block(0, 1, 1, p) = colsum.transpose();
-    g.block(1, 0, p, 1) = colsum;
-    g(0, k - 1) = g(k - 1, 0) = ysum;
-  }
-  g.block(off, off, p, p) = xtx;
-  g.block(off, k - 1, p, 1) = xty;
-  g.block(k - 1, off, 1, p) = xty.transpose();
-  g(k - 1, k - 1) = yy;
-  return Value::of(std::move(g));
+  return Value::of(augmented_gram(ctx.input(0)[0], ctx.input(1)[0], ctx.params.integer("intercept") != 0));
 }
 
 /// Xᵀr and rᵀr for r = y - [1 X]β, accumulated in long double: the step of iterative refinement

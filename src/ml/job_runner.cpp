@@ -4,6 +4,7 @@
 #include "tessera/ml/dot_job.hpp"
 #include "tessera/ml/gram_job.hpp"
 #include "tessera/ml/ols_job.hpp"
+#include "tessera/ml/ridge_job.hpp"
 
 namespace tessera {
 
@@ -11,6 +12,7 @@ PlannedGraph plan_job(const JobSpec& job, int workers) {
   if (job.model.type == "gram") return plan_gram(job);
   if (job.model.type == "dot") return plan_dot(job, workers, job.output.path, 0);
   if (job.model.type == "ols") return plan_ols(job);
+  if (job.model.type == "ridge") return plan_ridge(job);
   throw InputError("unknown model type '" + job.model.type + "'");
 }
 
@@ -18,6 +20,7 @@ nlohmann::json run_job(Client& client, const JobSpec& job, AtomicOutput& output,
   if (job.model.type == "gram") return run_gram(client, job, output);
   if (job.model.type == "dot") return run_dot(client, job, output);
   if (job.model.type == "ols") return run_ols(client, job, output, report);
+  if (job.model.type == "ridge") return run_ridge(client, job, output, report);
   throw InputError("unknown model type '" + job.model.type + "'");
 }
 

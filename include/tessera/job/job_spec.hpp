@@ -7,6 +7,7 @@
 /// JobSpec job = load_job("ols.toml", {"model.solver=cholesky"});
 /// @endcode
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,8 +26,24 @@ struct DataSpec {
 
 struct ModelSpec {
   std::string type;
-  bool fit_intercept = true;      ///< ols
+  bool fit_intercept = true;      ///< ols, ridge
   std::string solver = "tsqr";    ///< ols: "tsqr" or "cholesky"
+  double alpha = 1.0;             ///< ridge: the penalty on the coefficients
+};
+
+/// [cv]: k-fold cross-validation.
+struct CvSpec {
+  std::int64_t folds = 5;
+  bool shuffle = false;
+  std::int64_t seed = 0;
+};
+
+/// [search]: a grid of model parameters, each candidate scored by cross-validation.
+struct SearchSpec {
+  /// Parameter name -> values, in name order (the order scikit-learn's ParameterGrid uses).
+  std::map<std::string, std::vector<double>> grid;
+  std::string scoring;
+  bool refit = true;
 };
 
 /// Optional [predict]: apply the fitted model to another file's features.
@@ -46,7 +63,13 @@ struct JobSpec {
   ModelSpec model;
   OutputSpec output;
   std::optional<PredictSpec> predict;
+  std::optional<CvSpec> cv;
+  std::optional<SearchSpec> search;
 };
+
+/// Scoring names, by the kind of model they apply to.
+const std::vector<std::string>& regression_scorings();
+const std::vector<std::string>& classification_scorings();
 
 /// The model types tessera knows.
 const std::vector<std::string>& model_types();

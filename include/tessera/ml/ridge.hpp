@@ -1,0 +1,23 @@
+#pragma once
+/// @file
+/// Ridge regression from sufficient statistics: everything a fold needs is in the augmented Gram
+/// matrix [1 X y]ᵀ[1 X y] of its rows, so a grid search refits nothing from the data.
+#include <Eigen/Core>
+
+namespace tessera {
+
+struct LinearFit {
+  double intercept = 0;
+  Eigen::VectorXd coef;
+};
+
+/// scikit-learn's Ridge(alpha, fit_intercept): with an intercept, X and y are centred by the
+/// training means and the intercept is not penalised. `g` is the augmented Gram matrix with the
+/// ones column first (k = p + 2).
+LinearFit ridge_from_gram(const Eigen::MatrixXd& g, double alpha, bool fit_intercept);
+/// Σ (y − intercept − Xβ)² over the rows `g` summarises (accumulated in long double).
+double sse_from_gram(const Eigen::MatrixXd& g, const LinearFit& fit);
+/// Σ (y − ȳ)² over those rows.
+double tss_from_gram(const Eigen::MatrixXd& g);
+
+}  // namespace tessera
