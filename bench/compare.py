@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Compares two benchmark runs (JSON lines from run_benchmarks.py) and prints a table:
   bench/compare.py before.jsonl after.jsonl [--plot out.png]
 Rows are matched on (bench, workers); the ratio is after/before seconds (< 1 is faster)."""

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Runs tessera's benchmarks and prints one JSON line per measurement.
 
   bench/run_benchmarks.py [--build build/release] [--rows 4000000] [--cols 64] [--only runtime|gram]
@@ -70,6 +70,44 @@ def gram(build, rows, cols, repeat, data_dir):
                   "io_floor_seconds": floor["seconds"], "ratio_to_io_floor": best["seconds"] / floor["seconds"]})
 
 
+def selection(build, repeat, data_dir, with_sklearn):
+    """Ridge, 5 folds x 20 alphas on 1,000,000 x 32, next to one plain pass (gram) and the IO floor."""
+    rows, cols = 1_000_000, 32
+    data = os.path.join(data_dir, f"regression_{rows}x{cols}.h5")
+    if not os.path.exists(data):
+        run(["mpiexec", "-q", "-n", 2, f"{build}/tessera", "generate", "regression", "--rows", rows, "--cols", cols,
+             "--seed", 2, data])
+    job = os.path.join(data_dir, "ridge.toml")
+    with open(job, "w") as f:
+        f.write(f'[data]\npath = "{data}"\n[model]\ntype = "ridge"\n[cv]\nfolds = 5\n[search]\n'
+                f'grid = {{ alpha = {{ logspace = [-3, 3, 20] }} }}\nscoring = "neg_mean_squared_error"\n'
+                f'[output]\npath = "{data_dir}/ridge_out.h5"\noverwrite = true\n')
+    gram_job = os.path.join(data_dir, "gram_1m.toml")
+    with open(gram_job, "w") as f:
+        f.write(f'[data]\npath = "{data}"\n[model]\ntype = "gram"\n[output]\npath = "{data_dir}/gram_1m_out.h5"\noverwrite = true\n')
+    floor = min((run([f"{build}/bench/bench_io_floor", data])[0] for _ in range(repeat + 1)), key=lambda l: l["seconds"])
+    emit(floor)
+    one_pass = {workers: best_run(build, gram_job, workers, repeat) for workers in (1, 2, 4)}
+    for workers in (1, 2, 4):
+        best = best_run(build, job, workers, repeat)
+        emit({"bench": "ridge_cv_5x20", "rows": rows, "cols": cols, "workers": workers, "ranks": workers + 1,
+              "seconds": best["seconds"], "passes": best["passes"], "tasks": best["tasks"],
+              "one_pass_seconds": one_pass[workers]["seconds"], "ratio_to_one_pass": best["seconds"] / one_pass[workers]["seconds"],
+              "io_floor_seconds": floor["seconds"]})
+    if with_sklearn:
+        import time
+        import h5py
+        from sklearn.linear_model import Ridge
+        from sklearn.model_selection import GridSearchCV, KFold
+        import numpy as np
+        with h5py.File(data) as f:
+            X, y = f["X"][:], f["y"][:]
+        start = time.perf_counter()
+        GridSearchCV(Ridge(), {"alpha": np.logspace(-3, 3, 20)}, cv=KFold(5), scoring="neg_mean_squared_error", n_jobs=2).fit(X, y)
+        emit({"bench": "sklearn_gridsearchcv_ridge_5x20", "rows": rows, "cols": cols, "n_jobs": 2,
+              "seconds": time.perf_counter() - start})
+
+
 def best_run(build, job, workers, repeat, extra=()):
     """The fastest of `repeat` runs of `tessera run JOB --json` on `workers` workers."""
     return min((run(["mpiexec", "-q", "-n", workers + 1, f"{build}/tessera", "run", job, "--json", *extra])[-1]
@@ -82,13 +120,16 @@ def main():
     p.add_argument("--rows", type=int, default=4_000_000)
     p.add_argument("--cols", type=int, default=64)
     p.add_argument("--repeat", type=int, default=3)
-    p.add_argument("--only", choices=["runtime", "gram"])
+    p.add_argument("--only", choices=["runtime", "gram", "selection"])
+    p.add_argument("--sklearn", action="store_true", help="also time scikit-learn's GridSearchCV on the selection data")
     p.add_argument("--data-dir", default="build/bench-data")
     a = p.parse_args()
     if a.only in (None, "runtime"):
         runtime(a.build, a.repeat)
     if a.only in (None, "gram"):
         gram(a.build, a.rows, a.cols, a.repeat, a.data_dir)
+    if a.only in (None, "selection"):
+        selection(a.build, a.repeat, a.data_dir, a.sklearn)
 
 
 if __name__ == "__main__":
