@@ -42,12 +42,18 @@ def runtime(build, repeat):
             emit(line)
 
 
-def gram(build, rows, cols, repeat, data_dir):
+def regression_file(build, data_dir, rows, cols, seed):
+    """A generated regression file, made once and kept in data_dir."""
     os.makedirs(data_dir, exist_ok=True)
     data = os.path.join(data_dir, f"regression_{rows}x{cols}.h5")
     if not os.path.exists(data):
         run(["mpiexec", "-q", "-n", 2, f"{build}/tessera", "generate", "regression", "--rows", rows, "--cols", cols,
-             "--seed", 1, data])
+             "--seed", seed, data])
+    return data
+
+
+def gram(build, rows, cols, repeat, data_dir):
+    data = regression_file(build, data_dir, rows, cols, 1)
     job = os.path.join(data_dir, "gram.toml")
     with open(job, "w") as f:
         f.write(f'[data]\npath = "{data}"\n[model]\ntype = "gram"\n[output]\npath = "{data_dir}/gram_out.h5"\noverwrite = true\n')
@@ -73,10 +79,7 @@ def gram(build, rows, cols, repeat, data_dir):
 def selection(build, repeat, data_dir, with_sklearn):
     """Ridge, 5 folds x 20 alphas on 1,000,000 x 32, next to one plain pass (gram) and the IO floor."""
     rows, cols = 1_000_000, 32
-    data = os.path.join(data_dir, f"regression_{rows}x{cols}.h5")
-    if not os.path.exists(data):
-        run(["mpiexec", "-q", "-n", 2, f"{build}/tessera", "generate", "regression", "--rows", rows, "--cols", cols,
-             "--seed", 2, data])
+    data = regression_file(build, data_dir, rows, cols, 2)
     job = os.path.join(data_dir, "ridge.toml")
     with open(job, "w") as f:
         f.write(f'[data]\npath = "{data}"\n[model]\ntype = "ridge"\n[cv]\nfolds = 5\n[search]\n'

@@ -10,16 +10,10 @@
 #include "tessera/error.hpp"
 #include "tessera/io/atomic_output.hpp"
 #include "tessera/io/hdf5.hpp"
+#include "tessera/util/splitmix.hpp"
 
 namespace tessera {
 namespace {
-
-std::uint64_t splitmix64(std::uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
 
 std::uint64_t counter_bits(std::uint64_t seed, std::uint64_t stream, std::uint64_t counter) {
   return splitmix64(splitmix64(splitmix64(seed) ^ stream) ^ counter);

@@ -3,16 +3,9 @@
 #include <fmt/format.h>
 
 #include "tessera/error.hpp"
+#include "tessera/util/splitmix.hpp"
 
 namespace tessera {
-namespace {
-std::uint64_t mix(std::uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-}  // namespace
 
 Folds::Folds(std::int64_t n, std::int64_t k, bool shuffle, std::uint64_t seed) : n_(n), k_(k), shuffle_(shuffle), seed_(seed) {
   if (k < 2) throw InputError(fmt::format("[cv] folds must be at least 2, got {}", k));
@@ -43,7 +36,7 @@ std::int64_t Folds::position(std::int64_t row) const {
   do {
     std::uint64_t left = x >> half_bits_, right = x & mask;
     for (std::uint64_t round = 0; round < 4; ++round) {
-      const std::uint64_t next = left ^ (mix(seed_ ^ mix(round ^ (right << 8))) & mask);
+      const std::uint64_t next = left ^ (splitmix64(seed_ ^ splitmix64(round ^ (right << 8))) & mask);
       left = right;
       right = next;
     }
