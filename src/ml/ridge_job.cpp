@@ -97,7 +97,11 @@ void write_csv(const std::string& path, const std::vector<Candidate>& candidates
   if (!csv.flush()) throw IoError(path + ": writing failed");
 }
 
-std::string csv_path_for(const std::string& output) { return std::filesystem::path(output).replace_extension(".csv").string(); }
+/// NAME.csv beside NAME.h5 (NAME.csv.csv if the output itself is called NAME.csv).
+std::string csv_path_for(const std::string& output) {
+  const std::string csv = std::filesystem::path(output).replace_extension(".csv").string();
+  return csv == output ? output + ".csv" : csv;
+}
 
 }  // namespace
 
