@@ -26,7 +26,7 @@ const std::vector<std::string> solvers = {"tsqr", "cholesky"};
 const std::vector<std::string>& model_keys(const std::string& type) {
   static const std::vector<std::string> only_type = {"type"};
   static const std::vector<std::string> ols = {"type", "fit_intercept", "solver"};
-  static const std::vector<std::string> ridge = {"type", "fit_intercept", "alpha"};
+  static const std::vector<std::string> ridge = {"type", "fit_intercept", "alpha", "pca"};
   return type == "ols" ? ols : type == "ridge" ? ridge : only_type;
 }
 
@@ -195,6 +195,16 @@ JobSpec parse_job(const std::string& text, const std::string& name, const std::v
   job.model.fit_intercept = r.boolean(model, "model", "fit_intercept").value_or(true);
   job.model.solver = r.string(model, "model", "solver").value_or("tsqr");
   job.model.alpha = r.number(model, "model", "alpha").value_or(1.0);
+  if (const toml::node* pca = model.get("pca")) {
+    const toml::table* table = pca->as_table();
+    if (!table) throw InputError(where(name, *pca) + "[model.pca] must be a table, e.g. [model.pca] n_components = 5");
+    r.check_keys(*table, "model.pca", {"n_components"});
+    job.model.pca_components = r.integer(*table, "model.pca", "n_components");
+    if (!job.model.pca_components) throw InputError(name + ": [model.pca] needs n_components");
+    if (*job.model.pca_components < 1)
+      throw InputError(where(name, *table->get("n_components")) + "[model.pca] n_components must be at least 1, got " +
+                       std::to_string(*job.model.pca_components));
+  }
   if (job.model.alpha < 0)
     throw InputError(where(name, r.node(model, "alpha")) + "[model] alpha must not be negative, got " + fmt::format("{}", job.model.alpha));
   if (std::find(solvers.begin(), solvers.end(), job.model.solver) == solvers.end())
@@ -227,15 +237,19 @@ JobSpec parse_job(const std::string& text, const std::string& name, const std::v
     const toml::table* grid = (*search)["grid"].as_table();
     if (!grid) throw InputError(name + ": [search] needs a grid, e.g. grid = { alpha = [0.1, 1, 10] }");
     if (grid->empty()) throw InputError(where(name, *search->get("grid")) + "[search] grid is empty");
-    const std::vector<std::string> names = {"alpha"};
+    const std::vector<std::string> names = {"alpha", "pca.n_components"};
     for (const auto& [key, node] : *grid) {
       const std::string param(key.str());
       if (std::find(names.begin(), names.end(), param) == names.end())
         throw InputError(where(name, node) + "[search] grid: '" + param + "' is not a parameter of " + job.model.type +
                          did_you_mean(param, names));
       spec.grid[param] = r.grid_values(node, param);
-      for (double v : spec.grid[param])
-        if (v < 0) throw InputError(where(name, node) + fmt::format("[search] grid {}: a penalty must not be negative, got {}", param, v));
+      for (double v : spec.grid[param]) {
+        if (param == "alpha" && v < 0)
+          throw InputError(where(name, node) + fmt::format("[search] grid {}: a penalty must not be negative, got {}", param, v));
+        if (param == "pca.n_components" && (v < 1 || v != std::floor(v)))
+          throw InputError(where(name, node) + fmt::format("[search] grid {}: must be whole numbers of at least 1, got {}", param, v));
+      }
     }
     spec.scoring = r.string(*search, "search", "scoring").value_or("r2");
     const auto& regression = regression_scorings();

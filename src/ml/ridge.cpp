@@ -1,6 +1,8 @@
 #include "tessera/ml/ridge.hpp"
 
 #include <Eigen/Cholesky>
+#include <Eigen/Eigenvalues>
+#include <utility>
 
 #include "tessera/error.hpp"
 
@@ -22,6 +24,44 @@ LinearFit ridge_from_gram(const Eigen::MatrixXd& g, double alpha, bool fit_inter
   fit.coef = ldlt.solve(b);
   if (ldlt.info() != Eigen::Success || !fit.coef.allFinite()) throw Error("ridge: the penalised system is singular");
   if (fit_intercept) fit.intercept = (g(0, k - 1) - g.col(0).segment(1, p).dot(fit.coef)) / n;
+  return fit;
+}
+
+namespace {
+/// XcᵀXc and Xcᵀyc: the statistics centred by the means of the rows `g` summarises.
+std::pair<Eigen::MatrixXd, Eigen::VectorXd> centred(const Eigen::MatrixXd& g) {
+  const Eigen::Index k = g.rows(), p = k - 2;
+  const double n = g(0, 0);
+  const Eigen::VectorXd sx = g.col(0).segment(1, p);
+  Eigen::MatrixXd c = g.block(1, 1, p, p) - sx * sx.transpose() / n;
+  Eigen::VectorXd b = g.col(k - 1).segment(1, p) - sx * (g(0, k - 1) / n);
+  return {std::move(c), std::move(b)};
+}
+}  // namespace
+
+PrincipalAxes principal_axes(const Eigen::MatrixXd& g) {
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(centred(g).first);
+  if (eig.info() != Eigen::Success) throw Error("pca: eigen-decomposition failed");
+  // Eigen sorts ascending; PCA wants the largest first.
+  return {eig.eigenvalues().reverse(), eig.eigenvectors().rowwise().reverse()};
+}
+
+LinearFit pca_ridge_from_gram(const Eigen::MatrixXd& g, const PrincipalAxes& axes, Eigen::Index components, double alpha,
+                              bool fit_intercept) {
+  const Eigen::Index k = g.rows(), p = k - 2;
+  const auto [c, b] = centred(g);
+  const Eigen::MatrixXd v = axes.eigenvectors.leftCols(components);
+  // In the components' coordinates the system is diagonal only when the axes are the training
+  // data's own; they are (each fold decomposes its own training rows), but solving the small
+  // system in general keeps this correct for any axes.
+  Eigen::MatrixXd a = v.transpose() * c * v;
+  a.diagonal().array() += alpha;
+  const Eigen::VectorXd beta_z = a.ldlt().solve(v.transpose() * b);
+  LinearFit fit;
+  fit.coef = v * beta_z;
+  // Components are centred features, so Zᵀy = Zᵀ(y − ȳ) and β is the same either way; only the
+  // intercept differs: ȳ − x̄ᵀβ with one, −x̄ᵀβ (predictions (x − x̄)ᵀβ) without.
+  fit.intercept = ((fit_intercept ? g(0, k - 1) : 0.0) - g.col(0).segment(1, p).dot(fit.coef)) / g(0, 0);
   return fit;
 }
 

@@ -27,6 +27,13 @@ RidgeInputs check_inputs(const JobSpec& job) {
     throw InputError(fmt::format("{}:{} has {} rows but {}:{} has {}", in.y.path, in.y.dataset, in.y.rows, in.x.path,
                                  in.x.dataset, in.x.rows));
   if (job.cv) Folds(in.x.rows, job.cv->folds);  // throws for folds > rows
+  std::int64_t most_components = job.model.pca_components.value_or(0);
+  if (job.search)
+    if (auto it = job.search->grid.find("pca.n_components"); it != job.search->grid.end())
+      for (double v : it->second) most_components = std::max(most_components, static_cast<std::int64_t>(v));
+  if (most_components > in.x.cols)
+    throw InputError(fmt::format("pca: n_components ({}) exceeds the number of features of {}:{} ({})", most_components,
+                                 in.x.path, in.x.dataset, in.x.cols));
   in.chunk_rows = choose_chunk_rows(job.data.chunk_rows, in.x);
   return in;
 }
@@ -76,6 +83,24 @@ std::vector<std::map<std::string, double>> expand(const std::map<std::string, st
   return out;
 }
 
+/// A candidate's model: ridge, or PCA then ridge. `axes` are the training rows' principal axes.
+struct ModelChoice {
+  double alpha = 1;
+  std::optional<Eigen::Index> components;
+};
+
+ModelChoice choice_of(const std::map<std::string, double>& params, const JobSpec& job) {
+  ModelChoice m{job.model.alpha, job.model.pca_components};
+  if (auto it = params.find("alpha"); it != params.end()) m.alpha = it->second;
+  if (auto it = params.find("pca.n_components"); it != params.end()) m.components = static_cast<Eigen::Index>(it->second);
+  return m;
+}
+
+LinearFit fit_model(const Eigen::MatrixXd& train, const ModelChoice& m, bool intercept, const std::optional<PrincipalAxes>& axes) {
+  if (m.components) return pca_ridge_from_gram(train, *axes, *m.components, m.alpha, intercept);
+  return ridge_from_gram(train, m.alpha, intercept);
+}
+
 double score(const std::string& scoring, const Eigen::MatrixXd& test, const LinearFit& fit) {
   const double sse = sse_from_gram(test, fit);
   if (scoring == "neg_mean_squared_error") return -sse / test(0, 0);
@@ -119,18 +144,25 @@ nlohmann::json run_ridge(Client& client, const JobSpec& job, AtomicOutput& outpu
   for (const auto& fold : stats->blocks) total += fold;
   nlohmann::json summary{{"passes", 1}};
   LinearFit final_fit;
-  std::map<std::string, double> best_params{{"alpha", job.model.alpha}};
+  std::map<std::string, double> best_params;
 
   if (job.cv) {
     const std::int64_t folds = job.cv->folds;
     const SearchSpec search = job.search.value_or(SearchSpec{{{"alpha", {job.model.alpha}}}, "r2", true});
+    const auto grid = expand(search.grid);
+    // One eigen-decomposition per fold serves every candidate that has a PCA step.
+    std::vector<std::optional<PrincipalAxes>> axes(static_cast<std::size_t>(folds));
+    const bool any_pca = std::any_of(grid.begin(), grid.end(), [&](const auto& p) { return choice_of(p, job).components.has_value(); });
+    if (any_pca)
+      for (std::int64_t k = 0; k < folds; ++k) axes[static_cast<std::size_t>(k)] = principal_axes(total - (*stats)[static_cast<std::size_t>(k)]);
     std::vector<Candidate> candidates;
-    for (auto& params : expand(search.grid)) {
+    for (auto& params : grid) {
       Candidate c{params};
+      const ModelChoice model = choice_of(params, job);
       const auto start = std::chrono::steady_clock::now();
       for (std::int64_t k = 0; k < folds; ++k) {
         const Eigen::MatrixXd& test = (*stats)[static_cast<std::size_t>(k)];
-        const LinearFit fit = ridge_from_gram(total - test, params.at("alpha"), intercept);
+        const LinearFit fit = fit_model(total - test, model, intercept, axes[static_cast<std::size_t>(k)]);
         c.scores.push_back(score(search.scoring, test, fit));
       }
       c.fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -148,9 +180,13 @@ nlohmann::json run_ridge(Client& client, const JobSpec& job, AtomicOutput& outpu
 
     report << fmt::format("ridge: {}-fold cross-validation, scoring {}, {} candidate(s), 1 pass over the data\n", folds,
                           search.scoring, candidates.size());
-    report << fmt::format("{:>14} {:>14} {:>12} {:>5}\n", "alpha", "mean score", "std", "rank");
-    for (const auto& c : candidates) report << fmt::format("{:>14.6g} {:>14.8g} {:>12.4g} {:>5}\n", c.params.at("alpha"), c.mean, c.std, c.rank);
-    report << fmt::format("best: alpha = {:.6g}, mean {} = {:.10g}\n", best->params.at("alpha"), search.scoring, best->mean) << std::flush;
+    for (const auto& [name, value] : candidates.front().params) report << fmt::format("{:>18} ", name);
+    report << fmt::format("{:>14} {:>12} {:>5}\n", "mean score", "std", "rank");
+    for (const auto& c : candidates) {
+      for (const auto& [name, value] : c.params) report << fmt::format("{:>18.6g} ", value);
+      report << fmt::format("{:>14.8g} {:>12.4g} {:>5}\n", c.mean, c.std, c.rank);
+    }
+    report << fmt::format("best: {}, mean {} = {:.10g}\n", nlohmann::json(best->params).dump(), search.scoring, best->mean) << std::flush;
 
     nlohmann::json results = nlohmann::json::array();
     for (const auto& c : candidates)
@@ -189,19 +225,23 @@ nlohmann::json run_ridge(Client& client, const JobSpec& job, AtomicOutput& outpu
       return summary;
     }
   }
-  final_fit = ridge_from_gram(total, best_params.at("alpha"), intercept);
+  const ModelChoice final_model = choice_of(best_params, job);
+  std::optional<PrincipalAxes> total_axes;
+  if (final_model.components) total_axes = principal_axes(total);
+  final_fit = fit_model(total, final_model, intercept, total_axes);
   {
     hdf5::Handle file = job.cv ? output.reopen() : output.create();
     hdf5::write_matrix(file.id(), "coef", final_fit.coef.data(), static_cast<std::uint64_t>(final_fit.coef.size()), 0);
     hdf5::write_scalar(file.id(), "intercept", final_fit.intercept);
-    hdf5::write_scalar(file.id(), "alpha", best_params.at("alpha"));
+    hdf5::write_scalar(file.id(), "alpha", final_model.alpha);
+    if (final_model.components) hdf5::write_scalar(file.id(), "pca_n_components", static_cast<double>(*final_model.components));
   }
   if (csv) csv->commit();
   std::vector<double> coef(final_fit.coef.data(), final_fit.coef.data() + final_fit.coef.size());
   summary["coef"] = coef;
   summary["intercept"] = final_fit.intercept;
-  summary["alpha"] = best_params.at("alpha");
-  if (!job.cv) report << fmt::format("ridge: alpha = {:.6g}, fitted on {} rows\n", best_params.at("alpha"), in.x.rows) << std::flush;
+  summary["alpha"] = final_model.alpha;
+  if (!job.cv) report << fmt::format("ridge: alpha = {:.6g}, fitted on {} rows\n", final_model.alpha, in.x.rows) << std::flush;
   return summary;
 }
 

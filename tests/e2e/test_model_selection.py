@@ -14,7 +14,9 @@ from tessera_e2e import TempDirTest, error_lines, last_json, tessera
 ALPHAS = [0.01, 0.3, 3.0, 30.0, 300.0, 3000.0]
 
 
-class RidgeSearch(TempDirTest):
+class RidgeData(TempDirTest):
+    """Regression data in an HDF5 file (chunks of 300 rows, so folds do not align with chunks)."""
+
     def setUp(self):
         super().setUp()
         rng = np.random.default_rng(8)
@@ -51,6 +53,8 @@ class RidgeSearch(TempDirTest):
         self.assertEqual(d["passes"], 1)
         return d, out
 
+
+class RidgeSearch(RidgeData):
     def test_neg_mean_squared_error_matches_gridsearchcv(self):
         d, out = self.check_against_sklearn("neg_mean_squared_error")
         with h5py.File(out) as f:
@@ -81,6 +85,31 @@ class RidgeSearch(TempDirTest):
         self.assertEqual(scores(a), scores(b))
         self.assertNotEqual(scores(a), scores(c))
         self.assertNotEqual(scores(a), scores(plain))
+
+
+class PcaRidgeSearch(RidgeData):
+    """Pipeline(PCA, Ridge): one eigen-decomposition per fold serves every n_components."""
+
+    def test_pipeline_grid_matches_gridsearchcv(self):
+        from sklearn.decomposition import PCA
+        from sklearn.pipeline import Pipeline
+        d, _ = self.run_search("neg_mean_squared_error",
+                               grid='{ alpha = [0.1, 100.0], "pca.n_components" = [1, 3, 6] }')
+        pipe = Pipeline([("pca", PCA(svd_solver="full")), ("ridge", Ridge())])
+        gs = GridSearchCV(pipe, {"pca__n_components": [1, 3, 6], "ridge__alpha": [0.1, 100.0]}, cv=KFold(5),
+                          scoring="neg_mean_squared_error").fit(self.X, self.y)
+        res = gs.cv_results_
+        for c in d["cv_results"]:  # match candidates by their parameters (the two orders differ)
+            i = next(j for j, p in enumerate(res["params"])
+                     if p["pca__n_components"] == c["params"]["pca.n_components"] and p["ridge__alpha"] == c["params"]["alpha"])
+            np.testing.assert_allclose(c["split_test_scores"], [res[f"split{k}_test_score"][i] for k in range(5)], rtol=1e-8)
+            self.assertEqual(c["rank_test_score"], res["rank_test_score"][i])
+        self.assertEqual(d["best_params"], {"alpha": gs.best_params_["ridge__alpha"],
+                                            "pca.n_components": gs.best_params_["pca__n_components"]})
+        np.testing.assert_allclose(d["best_score"], gs.best_score_, rtol=1e-8)
+        best = gs.best_estimator_
+        coef = best.named_steps["pca"].components_.T @ best.named_steps["ridge"].coef_
+        np.testing.assert_allclose(d["coef"], coef, rtol=1e-8, atol=1e-12)
 
 
 class SearchBadInput(TempDirTest):
@@ -121,6 +150,10 @@ class SearchBadInput(TempDirTest):
     def test_negative_penalty(self):
         self.assertIn("must not be negative, got -1", self.bad(search="grid = { alpha = [1.0, -1.0] }"))
         self.assertIn("alpha must not be negative", self.bad(model_extra="alpha = -2.0"))
+
+    def test_pca_components_beyond_the_features(self):
+        self.assertIn("n_components (4) exceeds the number of features", self.bad(search='grid = { "pca.n_components" = [1, 4] }'))
+        self.assertIn("n_components must be at least 1", self.bad(model_extra="[model.pca]\nn_components = 0"))
 
     def test_unknown_grid_parameter_suggests(self):
         self.assertIn("did you mean 'alpha'", self.bad(search="grid = { alpah = [1.0] }"))

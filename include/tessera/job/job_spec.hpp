@@ -29,6 +29,7 @@ struct ModelSpec {
   bool fit_intercept = true;      ///< ols, ridge
   std::string solver = "tsqr";    ///< ols: "tsqr" or "cholesky"
   double alpha = 1.0;             ///< ridge: the penalty on the coefficients
+  std::optional<std::int64_t> pca_components;  ///< ridge: [model.pca] n_components, a PCA step first
 };
 
 /// [cv]: k-fold cross-validation.

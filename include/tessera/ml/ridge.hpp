@@ -15,6 +15,21 @@ struct LinearFit {
 /// training means and the intercept is not penalised. `g` is the augmented Gram matrix with the
 /// ones column first (k = p + 2).
 LinearFit ridge_from_gram(const Eigen::MatrixXd& g, double alpha, bool fit_intercept);
+/// The principal axes of the rows `g` summarises: eigenvectors of the centred covariance
+/// XcᵀXc, largest eigenvalue first. One decomposition serves every n_components.
+struct PrincipalAxes {
+  Eigen::VectorXd eigenvalues;   ///< of XcᵀXc, descending
+  Eigen::MatrixXd eigenvectors;  ///< columns, in the same order
+};
+PrincipalAxes principal_axes(const Eigen::MatrixXd& g);
+
+/// scikit-learn's Pipeline(PCA(n_components), Ridge(alpha)) from the same statistics: ridge on the
+/// first `components` principal components (centred by the training means, not whitened),
+/// returned as the equivalent linear model on the original features.
+/// PCA always centres X; without `fit_intercept` y is not centred (as in scikit-learn).
+LinearFit pca_ridge_from_gram(const Eigen::MatrixXd& g, const PrincipalAxes& axes, Eigen::Index components, double alpha,
+                              bool fit_intercept);
+
 /// Σ (y − intercept − Xβ)² over the rows `g` summarises (accumulated in long double).
 double sse_from_gram(const Eigen::MatrixXd& g, const LinearFit& fit);
 /// Σ (y − ȳ)² over those rows.
