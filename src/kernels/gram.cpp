@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "tessera/error.hpp"
 #include "tessera/kernels/blas.hpp"
 
 namespace tessera {
@@ -9,6 +10,7 @@ namespace tessera {
 Eigen::MatrixXd augmented_gram(const Eigen::Ref<const Eigen::MatrixXd>& xt, const Eigen::Ref<const Eigen::MatrixXd>& yt,
                                bool intercept) {
   constexpr Eigen::Index gram_block = 2048;
+  if (yt.cols() != xt.cols()) throw Error("gram: X and y blocks have different row counts");
   const Eigen::Index p = xt.rows(), off = intercept ? 1 : 0, k = p + off + 1;
   Eigen::MatrixXd xtx = Eigen::MatrixXd::Zero(p, p);
   Eigen::VectorXd xty = Eigen::VectorXd::Zero(p), colsum = Eigen::VectorXd::Zero(p);
@@ -19,8 +21,10 @@ Eigen::MatrixXd augmented_gram(const Eigen::Ref<const Eigen::MatrixXd>& xt, cons
     const auto y = yt.middleCols(begin, m).transpose();
     blas::add_outer_product(x, xtx);
     xty.noalias() += x * y;
-    colsum += x.rowwise().sum();
-    ysum += y.sum();
+    if (intercept) {  // a product with ones: vectorised, unlike a row-wise sum over this layout
+      colsum.noalias() += x * Eigen::VectorXd::Ones(m);
+      ysum += y.sum();
+    }
     yy += y.squaredNorm();
   }
   blas::symmetrize(xtx);

@@ -1,31 +1,17 @@
-#include <algorithm>
-
 #include "tessera/error.hpp"
-#include "tessera/kernels/blas.hpp"
 #include "tessera/kernels/builtin.hpp"
+#include "tessera/kernels/gram.hpp"
 
 namespace tessera {
 namespace {
 
-/// XᵀX, Xᵀy and the row count of one chunk. X arrives transposed (p x rows), so XᵀX is Xt Xtᵀ,
-/// a symmetric rank update. The chunk is taken in blocks of rows small enough to stay in cache, so
-/// the rank update and Xᵀy read each block from memory once between them, not once each.
+/// XᵀX, Xᵀy and the row count of one chunk: the X-and-y part of its augmented Gram matrix.
 Value gram(const KernelContext& ctx) {
-  constexpr Eigen::Index block_rows = 2048;
   const Eigen::MatrixXd& xt = ctx.input(0)[0];
-  const Eigen::MatrixXd& yt = ctx.input(1)[0];  // 1 x rows
-  if (yt.cols() != xt.cols()) throw Error("gram: X and y chunks have different row counts");
-  Eigen::MatrixXd xtx = Eigen::MatrixXd::Zero(xt.rows(), xt.rows());
-  Eigen::MatrixXd xty = Eigen::MatrixXd::Zero(xt.rows(), 1);
-  for (Eigen::Index begin = 0; begin < xt.cols(); begin += block_rows) {
-    const Eigen::Index rows = std::min(block_rows, xt.cols() - begin);
-    blas::add_outer_product(xt.middleCols(begin, rows), xtx);
-    xty.noalias() += xt.middleCols(begin, rows) * yt.middleCols(begin, rows).transpose();
-  }
-  blas::symmetrize(xtx);
-  Eigen::MatrixXd n(1, 1);
-  n(0, 0) = static_cast<double>(xt.cols());
-  return Value::of(std::move(xtx), std::move(xty), std::move(n));
+  const Eigen::MatrixXd g = augmented_gram(xt, ctx.input(1)[0], false);
+  const Eigen::Index p = xt.rows();
+  return Value::of(Eigen::MatrixXd(g.topLeftCorner(p, p)), Eigen::MatrixXd(g.col(p).head(p)),
+                   Eigen::MatrixXd::Constant(1, 1, static_cast<double>(xt.cols())));
 }
 
 /// Blockwise sum of the inputs, in input order (the tree's shape fixes the order of additions).

@@ -35,8 +35,6 @@ class Graph {
   bool contains(const TaskKey& key) const { return index_.count(key) != 0; }
   std::size_t size() const { return keys_.size(); }
   std::size_t deduplicated() const { return deduplicated_; }
-  /// Keys in insertion order.
-  const std::vector<TaskKey>& keys() const { return keys_; }
 
   /// Graphviz DOT: one node per task labelled with its kernel, edges from inputs to consumers.
   std::string to_dot(const std::vector<TaskKey>& outputs = {}) const;
