@@ -17,17 +17,41 @@ namespace {
 const std::vector<std::string> sections = {"data", "model", "output", "predict", "cv", "search"};
 const std::vector<std::string> cv_keys = {"folds", "shuffle", "seed"};
 const std::vector<std::string> search_keys = {"grid", "scoring", "refit"};
-const std::vector<std::string> data_keys = {"path", "features", "target", "a", "b", "b_path", "chunk_rows"};
+const std::vector<std::string> data_keys = {"path",        "features",         "target",    "a", "b", "b_path",
+                                            "predictions", "predictions_path", "chunk_rows"};
 const std::vector<std::string> output_keys = {"path", "overwrite"};
 const std::vector<std::string> predict_keys = {"path", "features"};
 const std::vector<std::string> solvers = {"tsqr", "cholesky"};
+const std::vector<std::string> metric_kinds = {"regression", "classification"};
+/// Models that [cv] and [search] apply to.
+const std::vector<std::string> searchable = {"ridge", "logistic"};
 
 /// The keys [model] accepts for each model type.
 const std::vector<std::string>& model_keys(const std::string& type) {
   static const std::vector<std::string> only_type = {"type"};
   static const std::vector<std::string> ols = {"type", "fit_intercept", "solver"};
   static const std::vector<std::string> ridge = {"type", "fit_intercept", "alpha", "pca"};
-  return type == "ols" ? ols : type == "ridge" ? ridge : only_type;
+  static const std::vector<std::string> logistic = {"type", "fit_intercept", "C", "tol", "max_iter", "pca"};
+  static const std::vector<std::string> evaluate = {"type", "metrics"};
+  return type == "ols"        ? ols
+         : type == "ridge"    ? ridge
+         : type == "logistic" ? logistic
+         : type == "evaluate" ? evaluate
+                              : only_type;
+}
+
+/// The grid parameters of a model, and the name each is reported under ("logistic.C" is "C").
+std::string grid_parameter(const std::string& type, const std::string& name) {
+  if (name == "pca.n_components") return name;
+  if (type == "ridge" && (name == "alpha" || name == "ridge.alpha")) return "alpha";
+  if (type == "logistic" && (name == "C" || name == "logistic.C")) return "C";
+  return "";
+}
+
+const std::vector<std::string>& grid_parameters(const std::string& type) {
+  static const std::vector<std::string> ridge = {"alpha", "pca.n_components"};
+  static const std::vector<std::string> logistic = {"C", "pca.n_components"};
+  return type == "ridge" ? ridge : logistic;
 }
 
 /// "file:line:column: " for a node that came from the file, "file: " for one set on the command line.
@@ -153,7 +177,7 @@ void apply_override(toml::table& root, const std::string& assignment) {
 }  // namespace
 
 const std::vector<std::string>& model_types() {
-  static const std::vector<std::string> types = {"gram", "dot", "ols", "ridge"};
+  static const std::vector<std::string> types = {"gram", "dot", "ols", "ridge", "logistic", "evaluate"};
   return types;
 }
 
@@ -180,6 +204,8 @@ JobSpec parse_job(const std::string& text, const std::string& name, const std::v
   job.data.a = r.string(data, "data", "a").value_or(job.data.a);
   job.data.b = r.string(data, "data", "b").value_or(job.data.b);
   job.data.b_path = r.string(data, "data", "b_path").value_or(job.data.path);
+  job.data.predictions = r.string(data, "data", "predictions").value_or(job.data.predictions);
+  job.data.predictions_path = r.string(data, "data", "predictions_path").value_or(job.data.path);
   job.data.chunk_rows = r.integer(data, "data", "chunk_rows");
   if (job.data.chunk_rows && *job.data.chunk_rows <= 0)
     throw InputError(where(name, r.node(data, "chunk_rows")) + "[data] chunk_rows must be positive, got " +
@@ -195,6 +221,20 @@ JobSpec parse_job(const std::string& text, const std::string& name, const std::v
   job.model.fit_intercept = r.boolean(model, "model", "fit_intercept").value_or(true);
   job.model.solver = r.string(model, "model", "solver").value_or("tsqr");
   job.model.alpha = r.number(model, "model", "alpha").value_or(1.0);
+  job.model.C = r.number(model, "model", "C").value_or(1.0);
+  job.model.tol = r.number(model, "model", "tol").value_or(job.model.tol);
+  job.model.max_iter = r.integer(model, "model", "max_iter").value_or(job.model.max_iter);
+  if (!(job.model.C > 0))
+    throw InputError(where(name, r.node(model, "C")) + "[model] C must be positive (it is the inverse of the penalty), got " +
+                     fmt::format("{}", job.model.C));
+  if (!(job.model.tol > 0)) throw InputError(where(name, r.node(model, "tol")) + "[model] tol must be positive");
+  if (job.model.max_iter < 1) throw InputError(where(name, r.node(model, "max_iter")) + "[model] max_iter must be at least 1");
+  if (job.model.type == "evaluate") {
+    job.model.metrics = r.required_string(model, "model", "metrics");
+    if (std::find(metric_kinds.begin(), metric_kinds.end(), job.model.metrics) == metric_kinds.end())
+      throw InputError(where(name, r.node(model, "metrics")) + "unknown metrics '" + job.model.metrics + "'" +
+                       did_you_mean(job.model.metrics, metric_kinds) + "; known: regression, classification");
+  }
   if (const toml::node* pca = model.get("pca")) {
     const toml::table* table = pca->as_table();
     if (!table) throw InputError(where(name, *pca) + "[model.pca] must be a table, e.g. [model.pca] n_components = 5");
@@ -223,7 +263,8 @@ JobSpec parse_job(const std::string& text, const std::string& name, const std::v
                               r.string(*predict, "predict", "features").value_or(job.data.features)};
   }
   if (const toml::table* cv = r.section("cv", false)) {
-    if (job.model.type != "ridge") throw InputError(name + ": [cv] needs a model that can be cross-validated (ridge)");
+    if (std::find(searchable.begin(), searchable.end(), job.model.type) == searchable.end())
+      throw InputError(name + ": [cv] needs a model that can be cross-validated (ridge, logistic)");
     r.check_keys(*cv, "cv", cv_keys);
     job.cv = CvSpec{r.integer(*cv, "cv", "folds").value_or(5), r.boolean(*cv, "cv", "shuffle").value_or(false),
                     r.integer(*cv, "cv", "seed").value_or(0)};
@@ -231,36 +272,42 @@ JobSpec parse_job(const std::string& text, const std::string& name, const std::v
       throw InputError(where(name, r.node(*cv, "folds")) + "[cv] folds must be at least 2, got " + std::to_string(job.cv->folds));
   }
   if (const toml::table* search = r.section("search", false)) {
-    if (job.model.type != "ridge") throw InputError(name + ": [search] needs a model with parameters to search (ridge)");
+    if (std::find(searchable.begin(), searchable.end(), job.model.type) == searchable.end())
+      throw InputError(name + ": [search] needs a model with parameters to search (ridge, logistic)");
     r.check_keys(*search, "search", search_keys);
     SearchSpec spec;
     const toml::table* grid = (*search)["grid"].as_table();
-    if (!grid) throw InputError(name + ": [search] needs a grid, e.g. grid = { alpha = [0.1, 1, 10] }");
+    const bool logistic = job.model.type == "logistic";
+    const std::string example = logistic ? "C = [0.1, 1, 10]" : "alpha = [0.1, 1, 10]";
+    if (!grid) throw InputError(name + ": [search] needs a grid, e.g. grid = { " + example + " }");
     if (grid->empty()) throw InputError(where(name, *search->get("grid")) + "[search] grid is empty");
-    const std::vector<std::string> names = {"alpha", "pca.n_components"};
+    const auto& names = grid_parameters(job.model.type);
     for (const auto& [key, node] : *grid) {
-      const std::string param(key.str());
-      if (std::find(names.begin(), names.end(), param) == names.end())
-        throw InputError(where(name, node) + "[search] grid: '" + param + "' is not a parameter of " + job.model.type +
-                         did_you_mean(param, names));
-      spec.grid[param] = r.grid_values(node, param);
+      const std::string given(key.str()), param = grid_parameter(job.model.type, given);
+      if (param.empty())
+        throw InputError(where(name, node) + "[search] grid: '" + given + "' is not a parameter of " + job.model.type +
+                         did_you_mean(given, names) + "; known: " + fmt::format("{}", fmt::join(names, ", ")));
+      if (spec.grid.count(param)) throw InputError(where(name, node) + "[search] grid: '" + param + "' is given twice");
+      spec.grid[param] = r.grid_values(node, given);
       for (double v : spec.grid[param]) {
         if (param == "alpha" && v < 0)
-          throw InputError(where(name, node) + fmt::format("[search] grid {}: a penalty must not be negative, got {}", param, v));
+          throw InputError(where(name, node) + fmt::format("[search] grid {}: a penalty must not be negative, got {}", given, v));
+        if (param == "C" && !(v > 0))
+          throw InputError(where(name, node) + fmt::format("[search] grid {}: C must be positive (it is the inverse of the penalty), got {}", given, v));
         if (param == "pca.n_components" && (v < 1 || v != std::floor(v)))
           throw InputError(where(name, node) + fmt::format("[search] grid {}: must be whole numbers of at least 1, got {}", param, v));
       }
     }
-    spec.scoring = r.string(*search, "search", "scoring").value_or("r2");
-    const auto& regression = regression_scorings();
-    if (std::find(regression.begin(), regression.end(), spec.scoring) == regression.end()) {
-      const auto& classification = classification_scorings();
-      const bool known = std::find(classification.begin(), classification.end(), spec.scoring) != classification.end();
-      std::vector<std::string> all = regression;
-      all.insert(all.end(), classification.begin(), classification.end());
+    spec.scoring = r.string(*search, "search", "scoring").value_or(logistic ? "accuracy" : "r2");
+    const auto& fitting = logistic ? classification_scorings() : regression_scorings();
+    const auto& other = logistic ? regression_scorings() : classification_scorings();
+    if (std::find(fitting.begin(), fitting.end(), spec.scoring) == fitting.end()) {
+      const bool known = std::find(other.begin(), other.end(), spec.scoring) != other.end();
+      std::vector<std::string> all = fitting;
+      all.insert(all.end(), other.begin(), other.end());
       throw InputError(where(name, r.node(*search, "scoring")) +
-                       (known ? "scoring '" + spec.scoring + "' is for classifiers; " + job.model.type + " takes " +
-                                    fmt::format("{}", fmt::join(regression, ", "))
+                       (known ? "scoring '" + spec.scoring + "' is for " + (logistic ? "regressors" : "classifiers") + "; " +
+                                    job.model.type + " takes " + fmt::format("{}", fmt::join(fitting, ", "))
                               : "unknown scoring '" + spec.scoring + "'" + did_you_mean(spec.scoring, all) + "; known: " +
                                     fmt::format("{}", fmt::join(all, ", "))));
     }

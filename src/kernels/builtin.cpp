@@ -8,6 +8,7 @@ void register_io_kernels(KernelRegistry& registry);
 void register_linalg_kernels(KernelRegistry& registry);
 void register_least_squares_kernels(KernelRegistry& registry);
 void register_cv_kernels(KernelRegistry& registry);
+void register_logistic_kernels(KernelRegistry& registry);
 
 void register_builtin_kernels(KernelRegistry& registry) {
   blas::use_one_thread();
@@ -15,6 +16,7 @@ void register_builtin_kernels(KernelRegistry& registry) {
   register_linalg_kernels(registry);
   register_least_squares_kernels(registry);
   register_cv_kernels(registry);
+  register_logistic_kernels(registry);
 }
 
 }  // namespace tessera

@@ -21,6 +21,8 @@ struct DataSpec {
   std::string a = "A";  ///< dot: left factor, row-chunked n x k
   std::string b = "B";  ///< dot: right factor, k x m
   std::string b_path;   ///< dot: file holding B (defaults to path)
+  std::string predictions = "y_pred";  ///< evaluate: the predictions dataset
+  std::string predictions_path;        ///< evaluate: file holding them (defaults to path)
   std::optional<std::int64_t> chunk_rows;  ///< defaults to the dataset's own chunking
 };
 
@@ -29,7 +31,11 @@ struct ModelSpec {
   bool fit_intercept = true;      ///< ols, ridge
   std::string solver = "tsqr";    ///< ols: "tsqr" or "cholesky"
   double alpha = 1.0;             ///< ridge: the penalty on the coefficients
-  std::optional<std::int64_t> pca_components;  ///< ridge: [model.pca] n_components, a PCA step first
+  double C = 1.0;                 ///< logistic: inverse penalty strength, as scikit-learn's C
+  double tol = 1e-8;              ///< logistic: stop when a Newton step moves no coefficient by more (relative)
+  std::int64_t max_iter = 100;    ///< logistic: Newton steps before giving up (a warning, not an error)
+  std::optional<std::int64_t> pca_components;  ///< ridge, logistic: [model.pca] n_components, a PCA step first
+  std::string metrics;            ///< evaluate: "regression" or "classification"
 };
 
 /// [cv]: k-fold cross-validation.

@@ -1,0 +1,54 @@
+#pragma once
+/// @file
+/// What every grid search shares, whatever the model: the candidates in scikit-learn's
+/// ParameterGrid order, their mean/std/rank over the folds, and the results table written as HDF5
+/// datasets, a CSV beside the output, a readable table and JSON.
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "tessera/io/hdf5.hpp"
+#include "tessera/job/job_spec.hpp"
+
+namespace tessera {
+
+/// One point of the grid: parameter name -> value.
+using ParamSet = std::map<std::string, double>;
+
+/// Every combination of the grid's values, names sorted and the last name varying fastest (the
+/// order of scikit-learn's ParameterGrid, so candidate i is the same candidate in both).
+std::vector<ParamSet> expand_grid(const std::map<std::string, std::vector<double>>& grid);
+
+/// The grid a job searches: its [search] grid, or the single candidate of its [model] values.
+SearchSpec search_of(const JobSpec& job, const std::string& parameter, double value, const std::string& default_scoring);
+
+struct Candidate {
+  ParamSet params;
+  std::vector<double> scores;  ///< one per fold
+  double mean = 0, std = 0, fit_seconds = 0;
+  std::int64_t rank = 0;
+};
+
+/// Fills each candidate's mean, (population) std and rank — 1 for the best mean, ties sharing the
+/// smallest rank, as scikit-learn ranks — and returns the index of the best (the first of rank 1).
+std::size_t rank_candidates(std::vector<Candidate>& candidates);
+
+/// The results table as people read it.
+void print_results(std::ostream& out, const std::vector<Candidate>& candidates, const std::string& scoring, std::size_t best);
+
+/// `cv_results`, `best_params`, `best_score` for --json.
+void add_results_json(nlohmann::json& summary, const std::vector<Candidate>& candidates, std::size_t best);
+
+/// param_NAME, splitK_test_score, mean/std/rank_test_score, fit_seconds and best_score datasets.
+void write_results(hid_t file, const std::vector<Candidate>& candidates, std::size_t best);
+
+/// The same table as CSV, at `path`.
+void write_results_csv(const std::string& path, const std::vector<Candidate>& candidates);
+
+/// NAME.csv beside NAME.h5 (NAME.csv.csv if the output itself is called NAME.csv).
+std::string csv_path_for(const std::string& output);
+
+}  // namespace tessera

@@ -1,0 +1,28 @@
+#pragma once
+/// @file
+/// The data of a supervised job (features X and target y in row chunks), checked on rank 0, and
+/// the pass every cross-validated model starts from: per-fold augmented Gram matrices.
+#include "tessera/graph/graph.hpp"
+#include "tessera/job/job_spec.hpp"
+#include "tessera/ml/blocks.hpp"
+#include "tessera/ml/data_source.hpp"
+
+namespace tessera {
+
+struct XyData {
+  MatrixSource x, y;
+  std::int64_t chunk_rows = 0;
+};
+
+/// Opens X and y and checks what can be checked before any task runs: equal row counts, folds
+/// <= rows, n_components <= features (in [model.pca] or anywhere in the grid).
+XyData open_xy(const JobSpec& job);
+
+/// Fold parameters of the cross-validation kernels ({rows, folds, shuffle, seed}; folds = 0 without [cv]).
+Params fold_params(const JobSpec& job, const XyData& data);
+
+/// Per chunk, a fold_gram task with `extra` params; the tasks summed up a tree. The result is
+/// one augmented Gram matrix [1 X y]ᵀ[1 X y] per fold (one in all without [cv]).
+TaskKey add_fold_grams(Graph& graph, const ChunkReads& reads, const JobSpec& job, const XyData& data, const Params& extra = {});
+
+}  // namespace tessera

@@ -1,0 +1,178 @@
+// Kernels for logistic regression: one pass over a chunk serves every model being fitted.
+//
+// Shared params: {row_begin, rows, folds, shuffle, seed} (see row_folds.hpp) and
+//   coef        (p + 1) x M coefficients, column-major, intercept first: one column per model
+//   model_fold  M folds: a model trains on rows of other folds and is tested on its own (-1: all rows)
+//
+//   logistic_pass (X, y) {..., hessian_stride}
+//       -> [training log-loss sums (1 x M), gradients ((p + 1) x M),
+//           Hessians on every hessian_stride-th row ((p + 1) x (p + 1)M),
+//           test counts (6 x M: rows, TP, FP, FN, TN, log-loss sum),
+//           row counts (2 x M: training rows, training rows in the Hessian sample)]
+//   logistic_decision (X, y) {...}
+//       -> per model [2 x test rows: y; decision value], for ROC AUC
+//   concat (a, b, ...) -> blockwise [a b ...] side by side
+#include <cmath>
+#include <limits>
+
+#include "tessera/error.hpp"
+#include "tessera/kernels/blas.hpp"
+#include "tessera/kernels/builtin.hpp"
+#include "tessera/kernels/row_folds.hpp"
+
+namespace tessera {
+namespace {
+
+/// Rows per block: the M x block arrays stay in cache between the GEMMs and the element-wise work.
+constexpr Eigen::Index block_rows = 1024;
+
+/// −log p with p clipped to [ε, 1 − ε], as scikit-learn's log_loss scores a probability.
+double clipped_log_loss(double prob_of_truth) {
+  constexpr double eps = std::numeric_limits<double>::epsilon();
+  return -std::log(std::clamp(prob_of_truth, eps, 1 - eps));
+}
+
+struct Models {
+  Eigen::Map<const Eigen::MatrixXd> coef;
+  std::vector<int> fold;
+  /// models_of_fold[f]: the models tested on fold f.
+  std::vector<std::vector<Eigen::Index>> models_of_fold;
+};
+
+Models models_from(const Params& params, Eigen::Index p) {
+  const auto& coef = params.reals("coef");
+  const auto& folds = params.reals("model_fold");
+  const auto m = static_cast<Eigen::Index>(folds.size());
+  if (static_cast<Eigen::Index>(coef.size()) != (p + 1) * m) throw Error("logistic: coef does not match the number of features");
+  Models models{Eigen::Map<const Eigen::MatrixXd>(coef.data(), p + 1, m), {}, {}};
+  models.models_of_fold.resize(static_cast<std::size_t>(std::max<std::int64_t>(params.integer("folds"), 1)));
+  for (Eigen::Index j = 0; j < m; ++j) {
+    models.fold.push_back(static_cast<int>(folds[static_cast<std::size_t>(j)]));
+    if (models.fold.back() >= 0) models.models_of_fold.at(static_cast<std::size_t>(models.fold.back())).push_back(j);
+  }
+  return models;
+}
+
+/// Decision values b + Xw of every model for `x` (p x rows).
+Eigen::MatrixXd decisions(const Models& models, const Eigen::Ref<const Eigen::MatrixXd>& x) {
+  Eigen::MatrixXd z(models.coef.cols(), x.cols());
+  z.noalias() = models.coef.bottomRows(x.rows()).transpose() * x;
+  z.colwise() += models.coef.row(0).transpose();
+  return z;
+}
+
+Value logistic_pass(const KernelContext& ctx) {
+  const Eigen::MatrixXd& xt = ctx.input(0)[0];
+  const Eigen::MatrixXd& yt = ctx.input(1)[0];
+  const Eigen::Index p = xt.rows(), n = xt.cols();
+  const Models models = models_from(ctx.params, p);
+  const Eigen::Index m = models.coef.cols();
+  const std::vector<int> fold_of = row_folds(ctx.params, n);
+  const std::int64_t row_begin = ctx.params.integer("row_begin"), stride = ctx.params.integer("hessian_stride");
+
+  Eigen::RowVectorXd loss = Eigen::RowVectorXd::Zero(m);
+  Eigen::MatrixXd grad = Eigen::MatrixXd::Zero(p + 1, m);
+  Eigen::MatrixXd test = Eigen::MatrixXd::Zero(6, m);
+  Eigen::MatrixXd counts = Eigen::MatrixXd::Zero(2, m);
+  std::vector<Eigen::MatrixXd> hess(static_cast<std::size_t>(m), Eigen::MatrixXd::Zero(p + 1, p + 1));
+
+  for (Eigen::Index begin = 0; begin < n; begin += block_rows) {
+    const Eigen::Index rows = std::min(block_rows, n - begin);
+    const auto x = xt.middleCols(begin, rows);
+    const auto y = yt.row(0).segment(begin, rows).array();
+    const Eigen::ArrayXXd z = decisions(models, x).array();
+    // σ(z) and log(1 + eᶻ) from e^{-|z|}, which never overflows.
+    const Eigen::ArrayXXd e = (-z.abs()).exp();
+    Eigen::ArrayXXd prob = (z >= 0).select(1 / (1 + e), e / (1 + e));
+    Eigen::ArrayXXd row_loss = z.max(0) + e.log1p() - z.rowwise() * y;
+    Eigen::ArrayXXd residual = prob.rowwise() - y;
+    // A model's own fold is its test set: score it there, and take it out of the training sums.
+    for (Eigen::Index i = 0; i < rows; ++i) {
+      const int f = fold_of[static_cast<std::size_t>(begin + i)];
+      if (f < 0) continue;
+      for (Eigen::Index j : models.models_of_fold[static_cast<std::size_t>(f)]) {
+        const bool truth = y(i) == 1, predicted = z(j, i) > 0;  // scikit-learn predicts 1 when the decision is > 0
+        test(0, j) += 1;
+        test(truth ? (predicted ? 1 : 3) : (predicted ? 2 : 4), j) += 1;
+        test(5, j) += clipped_log_loss(truth ? prob(j, i) : 1 - prob(j, i));
+        row_loss(j, i) = 0;
+        residual(j, i) = 0;
+        prob(j, i) = -1;  // marks a test entry for the Hessian below
+      }
+    }
+    loss += row_loss.rowwise().sum().matrix().transpose();
+    grad.row(0) += residual.rowwise().sum().matrix().transpose();
+    grad.bottomRows(p).noalias() += x * residual.matrix().transpose();
+    // The Hessian Σ σ(1−σ) x̃x̃ᵀ on the sampled rows (global row index divisible by the stride).
+    std::vector<Eigen::Index> sampled;
+    for (Eigen::Index i = 0; i < rows; ++i)
+      if ((row_begin + begin + i) % stride == 0) sampled.push_back(i);
+    if (sampled.empty()) continue;
+    Eigen::MatrixXd xs(p + 1, static_cast<Eigen::Index>(sampled.size())), scaled(p + 1, xs.cols());
+    for (Eigen::Index s = 0; s < xs.cols(); ++s) {
+      xs(0, s) = 1;
+      xs.col(s).tail(p) = x.col(sampled[static_cast<std::size_t>(s)]);
+    }
+    for (Eigen::Index j = 0; j < m; ++j) {
+      for (Eigen::Index s = 0; s < xs.cols(); ++s) {
+        const double q = prob(j, sampled[static_cast<std::size_t>(s)]);
+        const double w = q < 0 ? 0 : q * (1 - q);
+        counts(1, j) += q < 0 ? 0 : 1;
+        scaled.col(s) = xs.col(s) * std::sqrt(w);
+      }
+      blas::add_outer_product(scaled, hess[static_cast<std::size_t>(j)]);
+    }
+  }
+  Eigen::MatrixXd hessians(p + 1, (p + 1) * m);
+  for (Eigen::Index j = 0; j < m; ++j) {
+    blas::symmetrize(hess[static_cast<std::size_t>(j)]);
+    hessians.middleCols(j * (p + 1), p + 1) = hess[static_cast<std::size_t>(j)];
+    counts(0, j) = static_cast<double>(n) - test(0, j);
+  }
+  return Value::of(Eigen::MatrixXd(loss), std::move(grad), std::move(hessians), std::move(test), std::move(counts));
+}
+
+Value logistic_decision(const KernelContext& ctx) {
+  const Eigen::MatrixXd& xt = ctx.input(0)[0];
+  const Eigen::MatrixXd& yt = ctx.input(1)[0];
+  const Models models = models_from(ctx.params, xt.rows());
+  const std::vector<int> fold_of = row_folds(ctx.params, xt.cols());
+  const Eigen::MatrixXd z = decisions(models, xt);
+  Value out;
+  for (Eigen::Index j = 0; j < models.coef.cols(); ++j) {
+    std::vector<Eigen::Index> rows;
+    for (Eigen::Index i = 0; i < xt.cols(); ++i)
+      if (fold_of[static_cast<std::size_t>(i)] == models.fold[static_cast<std::size_t>(j)]) rows.push_back(i);
+    Eigen::MatrixXd pairs(2, static_cast<Eigen::Index>(rows.size()));
+    for (Eigen::Index s = 0; s < pairs.cols(); ++s) {
+      pairs(0, s) = yt(0, rows[static_cast<std::size_t>(s)]);
+      pairs(1, s) = z(j, rows[static_cast<std::size_t>(s)]);
+    }
+    out.blocks.push_back(std::move(pairs));
+  }
+  return out;
+}
+
+Value concat(const KernelContext& ctx) {
+  Value out = ctx.input(0);
+  for (std::size_t i = 1; i < ctx.inputs.size(); ++i) {
+    const Value& v = ctx.input(i);
+    if (v.blocks.size() != out.blocks.size()) throw Error("concat: inputs have different numbers of blocks");
+    for (std::size_t b = 0; b < v.blocks.size(); ++b) {
+      Eigen::MatrixXd joined(out.blocks[b].rows(), out.blocks[b].cols() + v.blocks[b].cols());
+      joined << out.blocks[b], v.blocks[b];
+      out.blocks[b] = std::move(joined);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void register_logistic_kernels(KernelRegistry& registry) {
+  registry.add("logistic_pass", logistic_pass);
+  registry.add("logistic_decision", logistic_decision);
+  registry.add("concat", concat);
+}
+
+}  // namespace tessera

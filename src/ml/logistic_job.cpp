@@ -1,0 +1,265 @@
+#include "tessera/ml/logistic_job.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "tessera/error.hpp"
+#include "tessera/ml/logistic.hpp"
+#include "tessera/ml/metrics.hpp"
+#include "tessera/ml/search.hpp"
+#include "tessera/ml/xy_data.hpp"
+#include "tessera/util/log.hpp"
+
+namespace tessera {
+namespace {
+
+/// Rows the Hessian is measured on, at least: a fixed sample (every s-th row) this large makes
+/// each step nearly a full Newton step (relative error ~ sqrt(p / rows)) at a fraction of the cost.
+constexpr std::int64_t hessian_sample_rows = 65536;
+/// Chunks stay in the workers' memory between passes when the data take at most this much per worker.
+constexpr std::int64_t cache_bytes_per_worker = std::int64_t{1} << 30;
+
+/// One model being fitted: candidate `candidate` on the training rows of fold `fold` (-1: all rows).
+struct Model {
+  std::size_t candidate;
+  int fold;
+  NewtonSolver solver;
+  ClassificationCounts test;  ///< on the fold's rows, at the last accepted iterate
+  double auc = 0;
+  int evaluations = 1;  ///< passes it took part in (the first, from the Gram matrices, included)
+};
+
+struct FirstPass {
+  PlannedGraph plan;
+  ChunkReads reads;
+};
+
+FirstPass first_pass(const JobSpec& job, const XyData& in) {
+  FirstPass first;
+  first.reads = read_xy_chunks(first.plan.graph, in.x, in.y, in.chunk_rows);
+  first.plan.outputs = {add_fold_grams(first.plan.graph, first.reads, job, in,
+                                       {{"binary_target", in.y.path + ":" + in.y.dataset}})};
+  return first;
+}
+
+ClassificationCounts counts_at_zero(const Eigen::MatrixXd& gram) {
+  const Eigen::Index k = gram.rows();
+  // Every decision value is 0: everything predicted 0, p = ½ for every row.
+  return {gram(0, 0), 0, 0, gram(0, k - 1), gram(0, 0) - gram(0, k - 1), gram(0, 0) * std::log(2.0)};
+}
+
+/// Per chunk, `kernel` on the models' current coefficients, combined up a tree with `reduce`.
+TaskKey add_model_pass(Graph& graph, const ChunkReads& reads, const JobSpec& job, const XyData& in, const std::string& kernel,
+                       const std::string& reduce, const std::vector<double>& coef, const std::vector<double>& folds,
+                       std::int64_t stride) {
+  const auto chunks = row_chunks(in.x.rows, in.chunk_rows);
+  std::vector<TaskKey> leaves;
+  for (std::size_t i = 0; i < chunks.size(); ++i) {
+    Params params = fold_params(job, in);
+    params.set("row_begin", chunks[i].begin).set("coef", coef).set("model_fold", folds);
+    if (kernel == "logistic_pass") params.set("hessian_stride", stride);
+    leaves.push_back(graph.add(Task{kernel, std::move(params), {reads.x[i], reads.y[i]}}));
+  }
+  return tree_reduce(graph, leaves, reduce);
+}
+
+/// Re-adds the reads to a new graph (the same keys: held ones are shared, not read again).
+ChunkReads add_reads(Graph& graph, const XyData& in) { return read_xy_chunks(graph, in.x, in.y, in.chunk_rows); }
+
+std::string describe(const ParamSet& params) {
+  std::string out;
+  for (const auto& [name, value] : params) out += fmt::format("{}{}={:.6g}", out.empty() ? "" : ", ", name, value);
+  return out;
+}
+
+}  // namespace
+
+PlannedGraph plan_logistic(const JobSpec& job) { return first_pass(job, open_xy(job)).plan; }
+
+nlohmann::json run_logistic(Client& client, const JobSpec& job, AtomicOutput& output, std::ostream& report) {
+  const auto start = std::chrono::steady_clock::now();
+  const XyData in = open_xy(job);
+  const bool intercept = job.model.fit_intercept;
+  std::optional<AtomicOutput> csv;
+  if (job.cv) csv.emplace(csv_path_for(job.output.path), job.output.overwrite);
+
+  // Pass 1: per-fold Gram matrices. The chunks it reads stay on the workers if they fit.
+  const FirstPass first = first_pass(job, in);
+  const std::int64_t data_bytes = in.x.rows * (in.x.cols + 1) * 8;
+  const bool cache = data_bytes <= cache_bytes_per_worker * client.workers();
+  std::vector<TaskKey> wanted = first.plan.outputs;
+  if (cache) {
+    wanted.insert(wanted.end(), first.reads.x.begin(), first.reads.x.end());
+    wanted.insert(wanted.end(), first.reads.y.begin(), first.reads.y.end());
+  }
+  std::vector<Future> held = client.submit(first.plan.graph, wanted);
+  const ValuePtr grams = client.gather(held.front());
+  int passes = 1;
+  Eigen::MatrixXd total = Eigen::MatrixXd::Zero((*grams)[0].rows(), (*grams)[0].cols());
+  for (const auto& g : grams->blocks) total += g;
+
+  const int folds = job.cv ? static_cast<int>(job.cv->folds) : 0;
+  const SearchSpec search = search_of(job, "C", job.model.C, "accuracy");
+  const std::vector<ParamSet> grid = expand_grid(search.grid);
+  const bool refit = !job.cv || search.refit;
+  auto components_of = [&](const ParamSet& params) -> std::optional<Eigen::Index> {
+    if (auto it = params.find("pca.n_components"); it != params.end()) return static_cast<Eigen::Index>(it->second);
+    if (job.model.pca_components) return static_cast<Eigen::Index>(*job.model.pca_components);
+    return std::nullopt;
+  };
+  auto C_of = [&](const ParamSet& params) { return params.count("C") ? params.at("C") : job.model.C; };
+
+  // Every (candidate, fold) model, and each candidate's refit on all rows; each starts with an
+  // exact Newton step from θ = 0, whose statistics the Gram matrices give. One eigen-decomposition
+  // per training set serves every n_components.
+  const bool any_pca = std::any_of(grid.begin(), grid.end(), [&](const ParamSet& p) { return components_of(p).has_value(); });
+  std::vector<Model> models;
+  std::vector<int> training_sets;  // fold k: all rows but fold k's; -1: all rows
+  for (int fold = 0; fold < folds; ++fold) training_sets.push_back(fold);
+  if (refit) training_sets.push_back(-1);
+  for (const int fold : training_sets) {
+    const Eigen::MatrixXd train = fold < 0 ? total : Eigen::MatrixXd(total - (*grams)[static_cast<std::size_t>(fold)]);
+    std::optional<PrincipalAxes> axes;
+    if (any_pca) axes = principal_axes(train);
+    const LogisticStats at_zero = logistic_stats_at_zero(train);
+    for (std::size_t c = 0; c < grid.size(); ++c) {
+      Model m{c, fold,
+              NewtonSolver(logistic_coordinates(train, axes, components_of(grid[c]), intercept), C_of(grid[c]), intercept,
+                           job.model.tol, static_cast<int>(job.model.max_iter)),
+              fold < 0 ? ClassificationCounts{} : counts_at_zero((*grams)[static_cast<std::size_t>(fold)])};
+      m.solver.update(at_zero);
+      models.push_back(std::move(m));
+    }
+  }
+
+  // Later passes: every active model's loss, gradient, Hessian and test counts at its current point.
+  const std::int64_t stride = std::max<std::int64_t>(1, in.x.rows / hessian_sample_rows);
+  const Eigen::Index q = in.x.cols + 1;
+  for (;;) {
+    std::vector<std::size_t> active;
+    std::vector<double> coef, model_fold;
+    for (std::size_t i = 0; i < models.size(); ++i) {
+      if (models[i].solver.done()) continue;
+      active.push_back(i);
+      const Eigen::VectorXd theta = models[i].solver.theta();
+      coef.insert(coef.end(), theta.data(), theta.data() + theta.size());
+      model_fold.push_back(models[i].fold);
+    }
+    if (active.empty()) break;
+    Graph graph;
+    const ChunkReads reads = add_reads(graph, in);
+    const TaskKey root = add_model_pass(graph, reads, job, in, "logistic_pass", "sum", coef, model_fold, stride);
+    const ValuePtr stats = client.gather(client.submit(graph, {root}).front());
+    ++passes;
+    for (std::size_t a = 0; a < active.size(); ++a) {
+      Model& m = models[active[a]];
+      const auto j = static_cast<Eigen::Index>(a);
+      const Eigen::MatrixXd& counts = (*stats)[4];
+      const double scale = counts(1, j) > 0 ? counts(0, j) / counts(1, j) : 1;
+      const LogisticStats s{(*stats)[0](0, j), (*stats)[1].col(j), (*stats)[2].middleCols(j * q, q) * scale};
+      ++m.evaluations;
+      if (m.solver.update(s)) {
+        const auto& t = (*stats)[3];
+        m.test = {t(0, j), t(1, j), t(2, j), t(3, j), t(4, j), t(5, j)};
+      }
+    }
+  }
+
+  // ROC AUC ranks the test rows' decision values: one more pass brings them to rank 0.
+  if (job.cv && search.scoring == "roc_auc") {
+    std::vector<double> coef, model_fold;
+    std::vector<std::size_t> scored;
+    for (std::size_t i = 0; i < models.size(); ++i) {
+      if (models[i].fold < 0) continue;
+      scored.push_back(i);
+      const Eigen::VectorXd theta = models[i].solver.solution();
+      coef.insert(coef.end(), theta.data(), theta.data() + theta.size());
+      model_fold.push_back(models[i].fold);
+    }
+    Graph graph;
+    const ChunkReads reads = add_reads(graph, in);
+    const TaskKey root = add_model_pass(graph, reads, job, in, "logistic_decision", "concat", coef, model_fold, stride);
+    const ValuePtr decisions = client.gather(client.submit(graph, {root}).front());
+    ++passes;
+    for (std::size_t a = 0; a < scored.size(); ++a) {
+      const Eigen::MatrixXd& pairs = (*decisions)[a];
+      models[scored[a]].auc = roc_auc(pairs.row(0).transpose(), pairs.row(1).transpose());
+    }
+  }
+  held.clear();
+  const double fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  // Per model: iterations and convergence; non-convergence is a warning.
+  nlohmann::json model_list = nlohmann::json::array();
+  int not_converged = 0, most_iterations = 0, model_passes = 0;
+  for (const auto& m : models) {
+    model_list.push_back({{"params", grid[m.candidate]},
+                          {"fold", m.fold < 0 ? nlohmann::json("all") : nlohmann::json(m.fold)},
+                          {"iterations", m.solver.iterations()},
+                          {"converged", m.solver.converged()}});
+    most_iterations = std::max(most_iterations, m.solver.iterations());
+    model_passes += m.evaluations;
+    if (!m.solver.converged()) {
+      ++not_converged;
+      spdlog::warn("logistic: {} on {} did not converge in {} Newton steps (max_iter = {}); its scores are from the last iterate",
+                   describe(grid[m.candidate]), m.fold < 0 ? std::string("all rows") : fmt::format("fold {}", m.fold),
+                   m.solver.iterations(), job.model.max_iter);
+    }
+  }
+  nlohmann::json summary{{"passes", passes}, {"models", model_list}, {"newton_steps_max", most_iterations},
+                         {"models_not_converged", not_converged}};
+  const std::string fitting = fmt::format("{} model(s), at most {} Newton steps, {} passes over the data", models.size(),
+                                          most_iterations, passes);
+
+  std::size_t chosen = 0;
+  if (job.cv) {
+    std::vector<Candidate> candidates;
+    for (const auto& params : grid) candidates.push_back(Candidate{params});
+    for (const auto& m : models) {
+      if (m.fold < 0) continue;
+      Candidate& c = candidates[m.candidate];
+      c.scores.push_back(classification_score(search.scoring, m.test, m.auc));
+      // The fits are batched: each candidate is charged its models' share of the passes.
+      c.fit_seconds += fit_seconds * m.evaluations / model_passes;
+    }
+    chosen = rank_candidates(candidates);
+    report << fmt::format("logistic: {}-fold cross-validation, scoring {}, {} candidate(s): {}\n", folds, search.scoring,
+                          candidates.size(), fitting);
+    print_results(report, candidates, search.scoring, chosen);
+    add_results_json(summary, candidates, chosen);
+    summary["scoring"] = search.scoring;
+    summary["folds"] = folds;
+    write_results_csv(csv->temp_path(), candidates);
+    hdf5::Handle file = output.create();
+    write_results(file.id(), candidates, chosen);
+  }
+  if (refit) {
+    const Model& final_model = *std::find_if(models.begin(), models.end(), [&](const Model& m) { return m.fold < 0 && m.candidate == chosen; });
+    const Eigen::VectorXd theta = final_model.solver.solution();
+    const std::vector<double> coef(theta.data() + 1, theta.data() + theta.size());
+    const ParamSet& params = grid[chosen];
+    {
+      hdf5::Handle file = job.cv ? output.reopen() : output.create();
+      hdf5::write_matrix(file.id(), "coef", coef.data(), coef.size(), 0);
+      hdf5::write_scalar(file.id(), "intercept", theta(0));
+      hdf5::write_scalar(file.id(), "C", C_of(params));
+      hdf5::write_scalar(file.id(), "n_iter", final_model.solver.iterations());
+      hdf5::write_scalar(file.id(), "converged", final_model.solver.converged() ? 1 : 0);
+      if (auto k = components_of(params)) hdf5::write_scalar(file.id(), "pca_n_components", static_cast<double>(*k));
+    }
+    summary["coef"] = coef;
+    summary["intercept"] = theta(0);
+    summary["C"] = C_of(params);
+    summary["n_iter"] = final_model.solver.iterations();
+    summary["converged"] = final_model.solver.converged();
+    if (!job.cv)
+      report << fmt::format("logistic: C = {:.6g}, fitted on {} rows: {}\n", C_of(params), in.x.rows, fitting) << std::flush;
+  }
+  if (csv) csv->commit();
+  return summary;
+}
+
+}  // namespace tessera

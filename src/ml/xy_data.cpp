@@ -1,0 +1,47 @@
+#include "tessera/ml/xy_data.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "tessera/error.hpp"
+#include "tessera/ml/folds.hpp"
+
+namespace tessera {
+
+XyData open_xy(const JobSpec& job) {
+  XyData in{open_source(job.data.path, job.data.features, 2), open_source(job.data.path, job.data.target, 1)};
+  if (in.y.rows != in.x.rows)
+    throw InputError(fmt::format("{}:{} has {} rows but {}:{} has {}", in.y.path, in.y.dataset, in.y.rows, in.x.path,
+                                 in.x.dataset, in.x.rows));
+  if (job.cv) Folds(in.x.rows, job.cv->folds);  // throws for folds > rows
+  std::int64_t most_components = job.model.pca_components.value_or(0);
+  if (job.search)
+    if (auto it = job.search->grid.find("pca.n_components"); it != job.search->grid.end())
+      for (double v : it->second) most_components = std::max(most_components, static_cast<std::int64_t>(v));
+  if (most_components > in.x.cols)
+    throw InputError(fmt::format("pca: n_components ({}) exceeds the number of features of {}:{} ({})", most_components,
+                                 in.x.path, in.x.dataset, in.x.cols));
+  in.chunk_rows = choose_chunk_rows(job.data.chunk_rows, in.x);
+  return in;
+}
+
+Params fold_params(const JobSpec& job, const XyData& data) {
+  Params p{{"rows", data.x.rows}, {"folds", std::int64_t{0}}, {"shuffle", std::int64_t{0}}, {"seed", std::int64_t{0}}};
+  if (job.cv) p.set("folds", job.cv->folds).set("shuffle", std::int64_t{job.cv->shuffle}).set("seed", job.cv->seed);
+  return p;
+}
+
+TaskKey add_fold_grams(Graph& graph, const ChunkReads& reads, const JobSpec& job, const XyData& data, const Params& extra) {
+  const auto chunks = row_chunks(data.x.rows, data.chunk_rows);
+  std::vector<TaskKey> leaves;
+  for (std::size_t i = 0; i < chunks.size(); ++i) {
+    Params params = fold_params(job, data);
+    for (const auto& [name, value] : extra.values()) params.set(name, value);
+    params.set("row_begin", chunks[i].begin);
+    leaves.push_back(graph.add(Task{"fold_gram", std::move(params), {reads.x[i], reads.y[i]}}));
+  }
+  return tree_reduce(graph, leaves);
+}
+
+}  // namespace tessera
