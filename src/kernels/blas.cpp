@@ -22,6 +22,17 @@ void add_outer_product(const Eigen::Ref<const Eigen::MatrixXd>& a, Eigen::Matrix
               static_cast<int>(a.outerStride()), 1.0, gram.data(), p);
 }
 
+void multiply(const Eigen::Ref<const Eigen::MatrixXd>& a, bool transpose_a, const Eigen::Ref<const Eigen::MatrixXd>& b,
+              bool transpose_b, Eigen::Ref<Eigen::MatrixXd> c, double beta) {
+  const Eigen::Index m = transpose_a ? a.cols() : a.rows(), k = transpose_a ? a.rows() : a.cols();
+  const Eigen::Index n = transpose_b ? b.rows() : b.cols();
+  if ((transpose_b ? b.cols() : b.rows()) != k || c.rows() != m || c.cols() != n) throw Error("multiply: shapes differ");
+  if (m == 0 || n == 0) return;
+  cblas_dgemm(CblasColMajor, transpose_a ? CblasTrans : CblasNoTrans, transpose_b ? CblasTrans : CblasNoTrans, static_cast<int>(m),
+              static_cast<int>(n), static_cast<int>(k), 1.0, a.data(), static_cast<int>(a.outerStride()), b.data(),
+              static_cast<int>(b.outerStride()), beta, c.data(), static_cast<int>(c.outerStride()));
+}
+
 void symmetrize(Eigen::MatrixXd& gram) { gram.triangularView<Eigen::StrictlyUpper>() = gram.transpose(); }
 
 }  // namespace tessera::blas

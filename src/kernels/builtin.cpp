@@ -9,6 +9,7 @@ void register_linalg_kernels(KernelRegistry& registry);
 void register_least_squares_kernels(KernelRegistry& registry);
 void register_cv_kernels(KernelRegistry& registry);
 void register_logistic_kernels(KernelRegistry& registry);
+void register_metrics_kernels(KernelRegistry& registry);
 
 void register_builtin_kernels(KernelRegistry& registry) {
   blas::use_one_thread();
@@ -17,6 +18,7 @@ void register_builtin_kernels(KernelRegistry& registry) {
   register_least_squares_kernels(registry);
   register_cv_kernels(registry);
   register_logistic_kernels(registry);
+  register_metrics_kernels(registry);
 }
 
 }  // namespace tessera

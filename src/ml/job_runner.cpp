@@ -2,6 +2,7 @@
 
 #include "tessera/error.hpp"
 #include "tessera/ml/dot_job.hpp"
+#include "tessera/ml/evaluate_job.hpp"
 #include "tessera/ml/gram_job.hpp"
 #include "tessera/ml/logistic_job.hpp"
 #include "tessera/ml/ols_job.hpp"
@@ -15,6 +16,7 @@ PlannedGraph plan_job(const JobSpec& job, int workers) {
   if (job.model.type == "ols") return plan_ols(job);
   if (job.model.type == "ridge") return plan_ridge(job);
   if (job.model.type == "logistic") return plan_logistic(job);
+  if (job.model.type == "evaluate") return plan_evaluate(job);
   throw InputError("unknown model type '" + job.model.type + "'");
 }
 
@@ -24,6 +26,7 @@ nlohmann::json run_job(Client& client, const JobSpec& job, AtomicOutput& output,
   if (job.model.type == "ols") return run_ols(client, job, output, report);
   if (job.model.type == "ridge") return run_ridge(client, job, output, report);
   if (job.model.type == "logistic") return run_logistic(client, job, output, report);
+  if (job.model.type == "evaluate") return run_evaluate(client, job, output, report);
   throw InputError("unknown model type '" + job.model.type + "'");
 }
 

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 
+#include <Eigen/QR>
 #include <fmt/format.h>
 
 #include "tessera/error.hpp"
@@ -45,22 +46,16 @@ FirstPass first_pass(const JobSpec& job, const XyData& in) {
   return first;
 }
 
-ClassificationCounts counts_at_zero(const Eigen::MatrixXd& gram) {
-  const Eigen::Index k = gram.rows();
-  // Every decision value is 0: everything predicted 0, p = ½ for every row.
-  return {gram(0, 0), 0, 0, gram(0, k - 1), gram(0, 0) - gram(0, k - 1), gram(0, 0) * std::log(2.0)};
-}
-
 /// Per chunk, `kernel` on the models' current coefficients, combined up a tree with `reduce`.
 TaskKey add_model_pass(Graph& graph, const ChunkReads& reads, const JobSpec& job, const XyData& in, const std::string& kernel,
                        const std::string& reduce, const std::vector<double>& coef, const std::vector<double>& folds,
-                       std::int64_t stride) {
+                       const Params& extra = {}) {
   const auto chunks = row_chunks(in.x.rows, in.chunk_rows);
   std::vector<TaskKey> leaves;
   for (std::size_t i = 0; i < chunks.size(); ++i) {
     Params params = fold_params(job, in);
     params.set("row_begin", chunks[i].begin).set("coef", coef).set("model_fold", folds);
-    if (kernel == "logistic_pass") params.set("hessian_stride", stride);
+    for (const auto& [name, value] : extra.values()) params.set(name, value);
     leaves.push_back(graph.add(Task{kernel, std::move(params), {reads.x[i], reads.y[i]}}));
   }
   return tree_reduce(graph, leaves, reduce);
@@ -68,6 +63,47 @@ TaskKey add_model_pass(Graph& graph, const ChunkReads& reads, const JobSpec& job
 
 /// Re-adds the reads to a new graph (the same keys: held ones are shared, not read again).
 ChunkReads add_reads(Graph& graph, const XyData& in) { return read_xy_chunks(graph, in.x, in.y, in.chunk_rows); }
+
+/// Runs passes until every model has stopped: each pass measures every active model at its
+/// current point. Returns the number of passes.
+int fit(Client& client, std::vector<Model>& models, const JobSpec& job, const XyData& in) {
+  const std::int64_t stride = std::max<std::int64_t>(1, in.x.rows / hessian_sample_rows);
+  const Eigen::Index q = in.x.cols + 1;
+  int passes = 0;
+  for (;;) {
+    std::vector<std::size_t> active;
+    std::vector<double> coef, model_fold, hessian_models;
+    for (std::size_t i = 0; i < models.size(); ++i) {
+      if (models[i].solver.done()) continue;
+      active.push_back(i);
+      hessian_models.push_back(models[i].solver.wants_hessian() ? 1 : 0);
+      const Eigen::VectorXd theta = models[i].solver.theta();
+      coef.insert(coef.end(), theta.data(), theta.data() + theta.size());
+      model_fold.push_back(models[i].fold);
+    }
+    if (active.empty()) return passes;
+    Graph graph;
+    const ChunkReads reads = add_reads(graph, in);
+    const TaskKey root = add_model_pass(graph, reads, job, in, "logistic_pass", "sum", coef, model_fold,
+                                        {{"hessian_stride", stride}, {"hessian_models", hessian_models}});
+    const ValuePtr stats = client.gather(client.submit(graph, {root}).front());
+    ++passes;
+    for (std::size_t a = 0; a < active.size(); ++a) {
+      Model& m = models[active[a]];
+      const auto j = static_cast<Eigen::Index>(a);
+      const Eigen::MatrixXd& counts = (*stats)[4];
+      // The Hessian was summed over a sample of the training rows: scale it to all of them.
+      const double scale = counts(1, j) > 0 ? counts(0, j) / counts(1, j) : 1;
+      const LogisticStats s{(*stats)[0](0, j), (*stats)[1].col(j),
+                            hessian_models[a] != 0 ? Eigen::MatrixXd((*stats)[2].middleCols(j * q, q) * scale) : Eigen::MatrixXd()};
+      ++m.evaluations;
+      if (m.solver.update(s)) {
+        const auto& t = (*stats)[3];
+        m.test = {t(0, j), t(1, j), t(2, j), t(3, j), t(4, j), t(5, j)};
+      }
+    }
+  }
+}
 
 std::string describe(const ParamSet& params) {
   std::string out;
@@ -112,68 +148,29 @@ nlohmann::json run_logistic(Client& client, const JobSpec& job, AtomicOutput& ou
   };
   auto C_of = [&](const ParamSet& params) { return params.count("C") ? params.at("C") : job.model.C; };
 
-  // Every (candidate, fold) model, and each candidate's refit on all rows; each starts with an
-  // exact Newton step from θ = 0, whose statistics the Gram matrices give. One eigen-decomposition
-  // per training set serves every n_components.
+  // Every (candidate, fold) model, each started from the LDA fit of its training rows. One
+  // eigen-decomposition per training set serves every n_components.
   const bool any_pca = std::any_of(grid.begin(), grid.end(), [&](const ParamSet& p) { return components_of(p).has_value(); });
+  auto make_model = [&](std::size_t c, int fold, const Eigen::MatrixXd& train, const std::optional<PrincipalAxes>& axes,
+                        const std::optional<Eigen::VectorXd>& warm) {
+    Eigen::MatrixXd t = logistic_coordinates(train, axes, components_of(grid[c]), intercept);
+    // A warm start θ becomes φ by least squares (T has orthonormal columns but for the intercept's).
+    const Eigen::VectorXd phi0 = warm ? Eigen::VectorXd(t.colPivHouseholderQr().solve(*warm)) : lda_start(train, t, intercept);
+    return Model{c, fold, NewtonSolver(std::move(t), C_of(grid[c]), intercept, job.model.tol, static_cast<int>(job.model.max_iter), phi0)};
+  };
   std::vector<Model> models;
-  std::vector<int> training_sets;  // fold k: all rows but fold k's; -1: all rows
-  for (int fold = 0; fold < folds; ++fold) training_sets.push_back(fold);
-  if (refit) training_sets.push_back(-1);
-  for (const int fold : training_sets) {
-    const Eigen::MatrixXd train = fold < 0 ? total : Eigen::MatrixXd(total - (*grams)[static_cast<std::size_t>(fold)]);
+  for (int fold = 0; fold < folds; ++fold) {
+    const Eigen::MatrixXd train = total - (*grams)[static_cast<std::size_t>(fold)];
     std::optional<PrincipalAxes> axes;
     if (any_pca) axes = principal_axes(train);
-    const LogisticStats at_zero = logistic_stats_at_zero(train);
-    for (std::size_t c = 0; c < grid.size(); ++c) {
-      Model m{c, fold,
-              NewtonSolver(logistic_coordinates(train, axes, components_of(grid[c]), intercept), C_of(grid[c]), intercept,
-                           job.model.tol, static_cast<int>(job.model.max_iter)),
-              fold < 0 ? ClassificationCounts{} : counts_at_zero((*grams)[static_cast<std::size_t>(fold)])};
-      m.solver.update(at_zero);
-      models.push_back(std::move(m));
-    }
+    for (std::size_t c = 0; c < grid.size(); ++c) models.push_back(make_model(c, fold, train, axes, std::nullopt));
   }
-
-  // Later passes: every active model's loss, gradient, Hessian and test counts at its current point.
-  const std::int64_t stride = std::max<std::int64_t>(1, in.x.rows / hessian_sample_rows);
-  const Eigen::Index q = in.x.cols + 1;
-  for (;;) {
-    std::vector<std::size_t> active;
-    std::vector<double> coef, model_fold;
-    for (std::size_t i = 0; i < models.size(); ++i) {
-      if (models[i].solver.done()) continue;
-      active.push_back(i);
-      const Eigen::VectorXd theta = models[i].solver.theta();
-      coef.insert(coef.end(), theta.data(), theta.data() + theta.size());
-      model_fold.push_back(models[i].fold);
-    }
-    if (active.empty()) break;
-    Graph graph;
-    const ChunkReads reads = add_reads(graph, in);
-    const TaskKey root = add_model_pass(graph, reads, job, in, "logistic_pass", "sum", coef, model_fold, stride);
-    const ValuePtr stats = client.gather(client.submit(graph, {root}).front());
-    ++passes;
-    for (std::size_t a = 0; a < active.size(); ++a) {
-      Model& m = models[active[a]];
-      const auto j = static_cast<Eigen::Index>(a);
-      const Eigen::MatrixXd& counts = (*stats)[4];
-      const double scale = counts(1, j) > 0 ? counts(0, j) / counts(1, j) : 1;
-      const LogisticStats s{(*stats)[0](0, j), (*stats)[1].col(j), (*stats)[2].middleCols(j * q, q) * scale};
-      ++m.evaluations;
-      if (m.solver.update(s)) {
-        const auto& t = (*stats)[3];
-        m.test = {t(0, j), t(1, j), t(2, j), t(3, j), t(4, j), t(5, j)};
-      }
-    }
-  }
-
+  passes += fit(client, models, job, in);
   // ROC AUC ranks the test rows' decision values: one more pass brings them to rank 0.
   if (job.cv && search.scoring == "roc_auc") {
     std::vector<double> coef, model_fold;
     std::vector<std::size_t> scored;
     for (std::size_t i = 0; i < models.size(); ++i) {
-      if (models[i].fold < 0) continue;
       scored.push_back(i);
       const Eigen::VectorXd theta = models[i].solver.solution();
       coef.insert(coef.end(), theta.data(), theta.data() + theta.size());
@@ -181,7 +178,7 @@ nlohmann::json run_logistic(Client& client, const JobSpec& job, AtomicOutput& ou
     }
     Graph graph;
     const ChunkReads reads = add_reads(graph, in);
-    const TaskKey root = add_model_pass(graph, reads, job, in, "logistic_decision", "concat", coef, model_fold, stride);
+    const TaskKey root = add_model_pass(graph, reads, job, in, "logistic_decision", "concat", coef, model_fold);
     const ValuePtr decisions = client.gather(client.submit(graph, {root}).front());
     ++passes;
     for (std::size_t a = 0; a < scored.size(); ++a) {
@@ -189,19 +186,45 @@ nlohmann::json run_logistic(Client& client, const JobSpec& job, AtomicOutput& ou
       models[scored[a]].auc = roc_auc(pairs.row(0).transpose(), pairs.row(1).transpose());
     }
   }
+  const double cv_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  nlohmann::json summary;
+  std::size_t chosen = 0;
+  std::vector<Candidate> candidates;
+  if (job.cv) {
+    int model_passes = 0;
+    for (const auto& m : models) model_passes += m.evaluations;
+    for (const auto& params : grid) candidates.push_back(Candidate{params});
+    for (const auto& m : models) {
+      Candidate& c = candidates[m.candidate];
+      c.scores.push_back(classification_score(search.scoring, m.test, m.auc));
+      // The fits are batched: each candidate is charged its models' share of the passes.
+      c.fit_seconds += cv_seconds * m.evaluations / model_passes;
+    }
+    chosen = rank_candidates(candidates);
+  }
+
+  // The refit on all rows, from the mean of the chosen candidate's fold solutions (close to it).
+  if (refit) {
+    std::optional<PrincipalAxes> axes;
+    if (components_of(grid[chosen])) axes = principal_axes(total);
+    std::optional<Eigen::VectorXd> warm;
+    for (const auto& m : models)
+      if (m.candidate == chosen) warm = warm ? Eigen::VectorXd(*warm + m.solver.solution() / folds) : Eigen::VectorXd(m.solver.solution() / folds);
+    std::vector<Model> final_fit{make_model(chosen, -1, total, axes, warm)};
+    passes += fit(client, final_fit, job, in);
+    models.push_back(std::move(final_fit.front()));
+  }
   held.clear();
-  const double fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   // Per model: iterations and convergence; non-convergence is a warning.
   nlohmann::json model_list = nlohmann::json::array();
-  int not_converged = 0, most_iterations = 0, model_passes = 0;
+  int not_converged = 0, most_iterations = 0;
   for (const auto& m : models) {
     model_list.push_back({{"params", grid[m.candidate]},
                           {"fold", m.fold < 0 ? nlohmann::json("all") : nlohmann::json(m.fold)},
                           {"iterations", m.solver.iterations()},
                           {"converged", m.solver.converged()}});
     most_iterations = std::max(most_iterations, m.solver.iterations());
-    model_passes += m.evaluations;
     if (!m.solver.converged()) {
       ++not_converged;
       spdlog::warn("logistic: {} on {} did not converge in {} Newton steps (max_iter = {}); its scores are from the last iterate",
@@ -209,23 +232,13 @@ nlohmann::json run_logistic(Client& client, const JobSpec& job, AtomicOutput& ou
                    m.solver.iterations(), job.model.max_iter);
     }
   }
-  nlohmann::json summary{{"passes", passes}, {"models", model_list}, {"newton_steps_max", most_iterations},
-                         {"models_not_converged", not_converged}};
+  summary["passes"] = passes;
+  summary["models"] = model_list;
+  summary["newton_steps_max"] = most_iterations;
+  summary["models_not_converged"] = not_converged;
   const std::string fitting = fmt::format("{} model(s), at most {} Newton steps, {} passes over the data", models.size(),
                                           most_iterations, passes);
-
-  std::size_t chosen = 0;
   if (job.cv) {
-    std::vector<Candidate> candidates;
-    for (const auto& params : grid) candidates.push_back(Candidate{params});
-    for (const auto& m : models) {
-      if (m.fold < 0) continue;
-      Candidate& c = candidates[m.candidate];
-      c.scores.push_back(classification_score(search.scoring, m.test, m.auc));
-      // The fits are batched: each candidate is charged its models' share of the passes.
-      c.fit_seconds += fit_seconds * m.evaluations / model_passes;
-    }
-    chosen = rank_candidates(candidates);
     report << fmt::format("logistic: {}-fold cross-validation, scoring {}, {} candidate(s): {}\n", folds, search.scoring,
                           candidates.size(), fitting);
     print_results(report, candidates, search.scoring, chosen);
@@ -237,7 +250,7 @@ nlohmann::json run_logistic(Client& client, const JobSpec& job, AtomicOutput& ou
     write_results(file.id(), candidates, chosen);
   }
   if (refit) {
-    const Model& final_model = *std::find_if(models.begin(), models.end(), [&](const Model& m) { return m.fold < 0 && m.candidate == chosen; });
+    const Model& final_model = models.back();
     const Eigen::VectorXd theta = final_model.solver.solution();
     const std::vector<double> coef(theta.data() + 1, theta.data() + theta.size());
     const ParamSet& params = grid[chosen];

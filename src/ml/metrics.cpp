@@ -68,3 +68,25 @@ void RegressionMoments::merge(const RegressionMoments& other) {
 }
 
 }  // namespace tessera
+
+namespace tessera {
+
+ClassificationReport classification_report(const Eigen::Ref<const Eigen::VectorXd>& labels,
+                                           const Eigen::Ref<const Eigen::VectorXd>& probabilities) {
+  constexpr double eps = std::numeric_limits<double>::epsilon();
+  ClassificationReport r;
+  ClassificationCounts& c = r.counts;
+  c.rows = static_cast<double>(labels.size());
+  long double log_loss = 0;
+  for (Eigen::Index i = 0; i < labels.size(); ++i) {
+    const bool truth = labels(i) == 1, predicted = probabilities(i) > 0.5;
+    (truth ? (predicted ? c.tp : c.fn) : (predicted ? c.fp : c.tn)) += 1;
+    const double p = std::clamp(probabilities(i), eps, 1 - eps);
+    log_loss -= std::log(truth ? p : 1 - p);
+  }
+  c.log_loss_sum = static_cast<double>(log_loss);
+  r.roc_auc = roc_auc(labels, probabilities);
+  return r;
+}
+
+}  // namespace tessera

@@ -14,6 +14,11 @@ void use_one_thread();
 /// Only the lower triangle is accumulated; call symmetrize() once the sum is complete.
 void add_outer_product(const Eigen::Ref<const Eigen::MatrixXd>& a, Eigen::MatrixXd& gram);
 
+/// c = a·b + beta·c, with a or b transposed when asked (dgemm; faster than Eigen's product for the
+/// short, wide blocks the logistic kernels multiply).
+void multiply(const Eigen::Ref<const Eigen::MatrixXd>& a, bool transpose_a, const Eigen::Ref<const Eigen::MatrixXd>& b,
+              bool transpose_b, Eigen::Ref<Eigen::MatrixXd> c, double beta = 0);
+
 /// Copies the lower triangle onto the upper one.
 void symmetrize(Eigen::MatrixXd& gram);
 

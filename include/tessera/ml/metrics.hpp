@@ -41,3 +41,16 @@ struct RegressionMoments {
 };
 
 }  // namespace tessera
+
+namespace tessera {
+
+/// All the classification metrics of (labels, probabilities of class 1), computed on rank 0:
+/// what scikit-learn's classification_report, log_loss, roc_auc_score and confusion_matrix give.
+struct ClassificationReport {
+  ClassificationCounts counts;
+  double roc_auc = 0;
+};
+ClassificationReport classification_report(const Eigen::Ref<const Eigen::VectorXd>& labels,
+                                           const Eigen::Ref<const Eigen::VectorXd>& probabilities);
+
+}  // namespace tessera

@@ -1,0 +1,95 @@
+#include "tessera/ml/evaluate_job.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "tessera/error.hpp"
+#include "tessera/ml/blocks.hpp"
+#include "tessera/ml/metrics.hpp"
+
+namespace tessera {
+namespace {
+
+PlannedGraph plan(const JobSpec& job) {
+  const MatrixSource truth = open_source(job.data.path, job.data.target, 1);
+  const MatrixSource predicted = open_source(job.data.predictions_path, job.data.predictions, 1);
+  if (predicted.rows != truth.rows)
+    throw InputError(fmt::format("{}:{} has {} rows but {}:{} has {}", predicted.path, predicted.dataset, predicted.rows,
+                                 truth.path, truth.dataset, truth.rows));
+  PlannedGraph plan;
+  const ChunkReads reads = read_xy_chunks(plan.graph, truth, predicted, choose_chunk_rows(job.data.chunk_rows, truth));
+  if (job.model.metrics == "regression") {
+    plan.outputs = {tree_reduce(plan.graph, per_chunk(plan.graph, reads, "regression_moments"), "regression_merge")};
+  } else {
+    std::vector<TaskKey> leaves;
+    const auto chunks = row_chunks(truth.rows, choose_chunk_rows(job.data.chunk_rows, truth));
+    for (std::size_t i = 0; i < chunks.size(); ++i)
+      leaves.push_back(plan.graph.add(Task{"classification_pairs",
+                                           {{"row_begin", chunks[i].begin},
+                                            {"truth", truth.path + ":" + truth.dataset},
+                                            {"predictions", predicted.path + ":" + predicted.dataset}},
+                                           {reads.x[i], reads.y[i]}}));
+    plan.outputs = {tree_reduce(plan.graph, leaves, "concat")};
+  }
+  return plan;
+}
+
+nlohmann::json regression(const Eigen::MatrixXd& v, hid_t file, std::ostream& report) {
+  const RegressionMoments m{v(0, 0), v(0, 1), v(0, 2), v(0, 3), v(0, 4)};
+  const nlohmann::json metrics{{"rows", static_cast<std::int64_t>(m.rows)}, {"mse", m.mse()}, {"rmse", std::sqrt(m.mse())},
+                               {"mae", m.mae()}, {"r2", m.r2()}};
+  for (const char* name : {"mse", "rmse", "mae", "r2"}) hdf5::write_scalar(file, name, metrics[name].get<double>());
+  hdf5::write_scalar(file, "rows", m.rows);
+  report << fmt::format("regression metrics on {} rows\n  MSE  {:.10g}\n  RMSE {:.10g}\n  MAE  {:.10g}\n  R²   {:.10g}\n",
+                        m.rows, m.mse(), std::sqrt(m.mse()), m.mae(), m.r2())
+         << std::flush;
+  return metrics;
+}
+
+nlohmann::json classification(const Eigen::MatrixXd& pairs, hid_t file, std::ostream& report) {
+  const ClassificationReport r = classification_report(pairs.row(0).transpose(), pairs.row(1).transpose());
+  const ClassificationCounts& c = r.counts;
+  // Class 0's precision and recall are class 1's with the roles swapped.
+  const ClassificationCounts swapped{c.rows, c.tn, c.fn, c.fp, c.tp, c.log_loss_sum};
+  const double confusion[4] = {c.tn, c.fp, c.fn, c.tp};  // scikit-learn's layout: rows = truth, columns = prediction
+  nlohmann::json metrics{{"rows", static_cast<std::int64_t>(c.rows)},
+                         {"accuracy", c.accuracy()},
+                         {"precision", c.precision()},
+                         {"recall", c.recall()},
+                         {"f1", c.f1()},
+                         {"log_loss", c.log_loss()},
+                         {"roc_auc", r.roc_auc},
+                         {"confusion_matrix", {{c.tn, c.fp}, {c.fn, c.tp}}},
+                         {"per_class",
+                          {{"0", {{"precision", swapped.precision()}, {"recall", swapped.recall()}, {"f1", swapped.f1()}, {"support", c.tn + c.fp}}},
+                           {"1", {{"precision", c.precision()}, {"recall", c.recall()}, {"f1", c.f1()}, {"support", c.tp + c.fn}}}}}};
+  for (const char* name : {"accuracy", "precision", "recall", "f1", "log_loss", "roc_auc"})
+    hdf5::write_scalar(file, name, metrics[name].get<double>());
+  hdf5::write_scalar(file, "rows", c.rows);
+  hdf5::write_matrix(file, "confusion_matrix", confusion, 2, 2);
+  report << fmt::format("classification metrics on {} rows (predicted 1 when p > 0.5)\n", c.rows);
+  report << fmt::format("{:>12} {:>10} {:>10} {:>10} {:>10}\n", "", "precision", "recall", "f1-score", "support");
+  report << fmt::format("{:>12} {:>10.4f} {:>10.4f} {:>10.4f} {:>10}\n", "0", swapped.precision(), swapped.recall(), swapped.f1(), c.tn + c.fp);
+  report << fmt::format("{:>12} {:>10.4f} {:>10.4f} {:>10.4f} {:>10}\n", "1", c.precision(), c.recall(), c.f1(), c.tp + c.fn);
+  report << fmt::format("{:>12} {:>10} {:>10} {:>10.4f} {:>10}\n", "accuracy", "", "", c.accuracy(), c.rows);
+  report << fmt::format("log-loss {:.10g}, ROC AUC {:.10g}\nconfusion matrix (rows: true 0, 1; columns: predicted 0, 1)\n",
+                        c.log_loss(), r.roc_auc);
+  report << fmt::format("  {:>10} {:>10}\n  {:>10} {:>10}\n", c.tn, c.fp, c.fn, c.tp) << std::flush;
+  return metrics;
+}
+
+}  // namespace
+
+PlannedGraph plan_evaluate(const JobSpec& job) { return plan(job); }
+
+nlohmann::json run_evaluate(Client& client, const JobSpec& job, AtomicOutput& output, std::ostream& report) {
+  const PlannedGraph p = plan(job);
+  const ValuePtr result = client.gather(client.submit(p.graph, p.outputs).front());
+  hdf5::Handle file = output.create();
+  const bool is_regression = job.model.metrics == "regression";
+  return {{"metrics", is_regression ? regression((*result)[0], file.id(), report) : classification((*result)[0], file.id(), report)},
+          {"kind", job.model.metrics}};
+}
+
+}  // namespace tessera
