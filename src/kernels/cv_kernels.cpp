@@ -23,11 +23,11 @@ std::vector<int> row_folds(const Params& params, Eigen::Index chunk_rows) {
   return out;
 }
 
-void require_binary(const Eigen::Ref<const Eigen::MatrixXd>& yt, const std::string& target, std::int64_t row_begin) {
+void require_binary(const Eigen::Ref<const Eigen::MatrixXd>& yt, const std::string& target, std::int64_t row_begin,
+                    const std::string& needs) {
   for (Eigen::Index i = 0; i < yt.cols(); ++i)
     if (yt(0, i) != 0 && yt(0, i) != 1)
-      throw InputError(fmt::format("{} row {} is {}: logistic regression needs a binary target (0 or 1)", target,
-                                   row_begin + i, yt(0, i)));
+      throw InputError(fmt::format("{} row {} is {}: {} a binary target (0 or 1)", target, row_begin + i, yt(0, i), needs));
 }
 
 namespace {
@@ -35,7 +35,7 @@ namespace {
 Value fold_gram(const KernelContext& ctx) {
   const Eigen::MatrixXd& xt = ctx.input(0)[0];
   const Eigen::MatrixXd& yt = ctx.input(1)[0];
-  if (ctx.params.has("binary_target")) require_binary(yt, ctx.params.text("binary_target"), ctx.params.integer("row_begin"));
+  if (ctx.params.has("binary_target")) require_binary(yt, ctx.params.text("binary_target"), ctx.params.integer("row_begin"), "logistic regression needs");
   const std::int64_t folds = ctx.params.integer("folds");
   if (folds == 0) return Value::of(augmented_gram(xt, yt, true));
   const std::vector<int> fold_of = row_folds(ctx.params, xt.cols());

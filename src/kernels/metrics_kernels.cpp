@@ -36,7 +36,7 @@ Value classification_pairs(const KernelContext& ctx) {
   const Eigen::MatrixXd& y = ctx.input(0)[0];
   const Eigen::MatrixXd& p = ctx.input(1)[0];
   const std::int64_t row_begin = ctx.params.integer("row_begin");
-  require_binary(y, ctx.params.text("truth"), row_begin);
+  require_binary(y, ctx.params.text("truth"), row_begin, "classification metrics need");
   for (Eigen::Index i = 0; i < p.cols(); ++i)
     if (!(p(0, i) >= 0 && p(0, i) <= 1))
       throw InputError(fmt::format("{} row {} is {}: classification metrics need the probability of class 1, in [0, 1]",

@@ -14,8 +14,9 @@ inline constexpr int no_fold = -2;
 
 std::vector<int> row_folds(const Params& params, Eigen::Index chunk_rows);
 
-/// Throws InputError naming `target` (file:dataset) and the row unless every value of `yt`
-/// (1 x rows, starting at row `row_begin`) is 0 or 1.
-void require_binary(const Eigen::Ref<const Eigen::MatrixXd>& yt, const std::string& target, std::int64_t row_begin);
+/// Throws InputError naming `target` (file:dataset), the row and what needs it (`needs`, e.g.
+/// "logistic regression needs") unless every value of `yt` (1 x rows, from row `row_begin`) is 0 or 1.
+void require_binary(const Eigen::Ref<const Eigen::MatrixXd>& yt, const std::string& target, std::int64_t row_begin,
+                    const std::string& needs);
 
 }  // namespace tessera

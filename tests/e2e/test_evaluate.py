@@ -1,0 +1,85 @@
+"""The evaluate job: metrics of a predictions file against a truth file, against sklearn.metrics."""
+import h5py
+import numpy as np
+from sklearn import metrics
+
+from tessera_e2e import TempDirTest, error_lines, last_json, tessera
+
+
+class Evaluate(TempDirTest):
+    def run_evaluate(self, kind, truth, predicted, ranks=3, chunk_rows=250):
+        with h5py.File(self.path("truth.h5"), "w") as f:
+            f["y"] = truth
+        with h5py.File(self.path("pred.h5"), "w") as f:
+            f["p"] = predicted
+        out = self.path("metrics.h5")
+        job = self.write_job("e.toml", {"path": self.path("truth.h5"), "predictions_path": self.path("pred.h5"),
+                                        "predictions": "p", "chunk_rows": chunk_rows},
+                             {"type": "evaluate", "metrics": kind}, {"path": out, "overwrite": True})
+        r = tessera(["run", job, "--json"], ranks=ranks)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return last_json(r.stdout)["metrics"], out, r.stderr
+
+    def test_regression_metrics_match_sklearn_on_any_rank_count(self):
+        rng = np.random.default_rng(3)
+        y = rng.normal(size=1001) * 4 + 1e4  # a large mean: R² needs the merged moments to keep their digits
+        yhat = y + rng.normal(size=1001)
+        for ranks in (1, 2, 5):
+            m, out, _ = self.run_evaluate("regression", y, yhat, ranks=ranks)
+            np.testing.assert_allclose(m["mse"], metrics.mean_squared_error(y, yhat), rtol=1e-12)
+            np.testing.assert_allclose(m["rmse"], np.sqrt(metrics.mean_squared_error(y, yhat)), rtol=1e-12)
+            np.testing.assert_allclose(m["mae"], metrics.mean_absolute_error(y, yhat), rtol=1e-12)
+            np.testing.assert_allclose(m["r2"], metrics.r2_score(y, yhat), rtol=1e-9)
+            self.assertEqual(m["rows"], 1001)
+        with h5py.File(out) as f:
+            self.assertEqual(f["r2"][()], m["r2"])
+
+    def test_classification_report_matches_sklearn(self):
+        rng = np.random.default_rng(4)
+        y = (rng.random(1500) < 0.4).astype(float)
+        p = np.clip(np.round(0.3 * y + rng.random(1500) * 0.7, 2), 0, 1)  # rounded: many tied scores
+        p[:3] = [0.0, 1.0, 0.5]  # clipped log-loss; p = 0.5 predicts 0
+        m, out, report = self.run_evaluate("classification", y, p)
+        labels = (p > 0.5).astype(float)
+        np.testing.assert_allclose(m["accuracy"], metrics.accuracy_score(y, labels), rtol=1e-15)
+        np.testing.assert_allclose(m["precision"], metrics.precision_score(y, labels), rtol=1e-15)
+        np.testing.assert_allclose(m["recall"], metrics.recall_score(y, labels), rtol=1e-15)
+        np.testing.assert_allclose(m["f1"], metrics.f1_score(y, labels), rtol=1e-15)
+        np.testing.assert_allclose(m["log_loss"], metrics.log_loss(y, p), rtol=1e-12)
+        np.testing.assert_allclose(m["roc_auc"], metrics.roc_auc_score(y, p), rtol=1e-14)
+        self.assertEqual(m["confusion_matrix"], metrics.confusion_matrix(y, labels).tolist())
+        per_class = metrics.precision_recall_fscore_support(y, labels)
+        for c in (0, 1):
+            np.testing.assert_allclose(m["per_class"][str(c)]["precision"], per_class[0][c], rtol=1e-15)
+            np.testing.assert_allclose(m["per_class"][str(c)]["recall"], per_class[1][c], rtol=1e-15)
+            self.assertEqual(m["per_class"][str(c)]["support"], per_class[3][c])
+        with h5py.File(out) as f:
+            np.testing.assert_array_equal(f["confusion_matrix"][:], metrics.confusion_matrix(y, labels))
+        self.assertIn("precision", report)
+
+    def bad(self, kind, truth, predicted, **extra):
+        with h5py.File(self.path("truth.h5"), "w") as f:
+            f["y"] = truth
+        with h5py.File(self.path("pred.h5"), "w") as f:
+            f["p"] = predicted
+        out = self.path("metrics.h5")
+        job = self.write_job("e.toml", {"path": self.path("truth.h5"), "predictions_path": self.path("pred.h5"),
+                                        "predictions": "p", "chunk_rows": 10, **extra},
+                             {"type": "evaluate", "metrics": kind}, {"path": out})
+        r = tessera(["run", job], ranks=3)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        lines = error_lines(r.stderr)
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertNoOutputLeft(out)
+        return lines[0]
+
+    def test_bad_input(self):
+        y = np.zeros(40)
+        y[23] = 2
+        self.assertIn("truth.h5:y row 23 is 2: classification metrics need a binary target", self.bad("classification", y, np.zeros(40)))
+        p = np.zeros(40)
+        p[31] = 1.5
+        self.assertIn("pred.h5:p row 31 is 1.5: classification metrics need the probability of class 1, in [0, 1]",
+                      self.bad("classification", np.zeros(40), p))
+        self.assertIn("pred.h5:p has 39 rows but", self.bad("regression", np.zeros(40), np.zeros(39)))
+        self.assertIn("did you mean 'regression'", self.bad("regresion", np.zeros(40), np.zeros(40)))
