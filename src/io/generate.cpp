@@ -96,6 +96,8 @@ void generate(const boost::mpi::communicator& world, const GenerateOptions& o) {
   hdf5::Handle x = create_dataset(file.id(), "X", 2, x_dims, x_chunk);
   hdf5::Handle y = create_dataset(file.id(), "y", 1, y_dims, y_chunk);
   hdf5::Handle c = create_dataset(file.id(), "coef_true", 1, c_dims, nullptr);
+  // E[y | x]: Xβ, or the probability of class 1 — the best possible predictions, for `evaluate`.
+  hdf5::Handle expected = create_dataset(file.id(), "expected_y", 1, y_dims, y_chunk);
 
   // Each rank writes a contiguous run of whole chunks; writes are independent (no collective I/O),
   // so ranks with different chunk counts never wait on each other.
@@ -103,11 +105,12 @@ void generate(const boost::mpi::communicator& world, const GenerateOptions& o) {
   const hsize_t first = chunks * me / size, last = chunks * (me + 1) / size;
   std::string failure;
   try {
-    std::vector<double> xbuf, ybuf;
+    std::vector<double> xbuf, ybuf, ebuf;
     for (hsize_t k = first; k < last; ++k) {
       const hsize_t begin = k * chunk_rows, n = std::min(rows, begin + chunk_rows) - begin;
       xbuf.resize(n * cols);
       ybuf.resize(n);
+      ebuf.resize(n);
       for (hsize_t i = 0; i < n; ++i) {
         double linear = 0;
         for (hsize_t j = 0; j < cols; ++j) {
@@ -115,13 +118,17 @@ void generate(const boost::mpi::communicator& world, const GenerateOptions& o) {
           xbuf[i * cols + j] = v;
           linear += v * coef[j];
         }
-        if (o.kind == "regression")
+        if (o.kind == "regression") {
+          ebuf[i] = linear;
           ybuf[i] = linear + o.noise * counter_normal(o.seed, 2, begin + i);
-        else
-          ybuf[i] = counter_uniform(o.seed, 3, begin + i) < 1.0 / (1.0 + std::exp(-linear)) ? 1.0 : 0.0;
+        } else {
+          ebuf[i] = 1.0 / (1.0 + std::exp(-linear));
+          ybuf[i] = counter_uniform(o.seed, 3, begin + i) < ebuf[i] ? 1.0 : 0.0;
+        }
       }
       write_rows(x.id(), 2, begin, n, cols, xbuf.data());
       write_rows(y.id(), 1, begin, n, 1, ybuf.data());
+      write_rows(expected.id(), 1, begin, n, 1, ebuf.data());
     }
     if (world.rank() == 0)
       hdf5::check_status(H5Dwrite(c.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, coef.data()), "writing coef_true");
@@ -131,6 +138,7 @@ void generate(const boost::mpi::communicator& world, const GenerateOptions& o) {
   x = {};
   y = {};
   c = {};
+  expected = {};
   file = {};  // collective close: every rank gets here, failed or not
   std::vector<std::string> failures;
   boost::mpi::all_gather(world, failure, failures);

@@ -220,7 +220,7 @@ nlohmann::json run_logistic(Client& client, const JobSpec& job, AtomicOutput& ou
   nlohmann::json model_list = nlohmann::json::array();
   int not_converged = 0, most_iterations = 0;
   for (const auto& m : models) {
-    model_list.push_back({{"params", grid[m.candidate]},
+    model_list.push_back({{"params", params_json(grid[m.candidate])},
                           {"fold", m.fold < 0 ? nlohmann::json("all") : nlohmann::json(m.fold)},
                           {"iterations", m.solver.iterations()},
                           {"converged", m.solver.converged()}});

@@ -47,6 +47,17 @@ std::size_t rank_candidates(std::vector<Candidate>& candidates) {
   return static_cast<std::size_t>(best - candidates.begin());
 }
 
+nlohmann::json params_json(const ParamSet& params) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [name, value] : params) {
+    if (name == "pca.n_components")
+      out[name] = static_cast<std::int64_t>(value);
+    else
+      out[name] = value;
+  }
+  return out;
+}
+
 void print_results(std::ostream& out, const std::vector<Candidate>& candidates, const std::string& scoring, std::size_t best) {
   for (const auto& [name, value] : candidates.front().params) out << fmt::format("{:>18} ", name);
   out << fmt::format("{:>14} {:>12} {:>5}\n", "mean score", "std", "rank");
@@ -54,7 +65,7 @@ void print_results(std::ostream& out, const std::vector<Candidate>& candidates, 
     for (const auto& [name, value] : c.params) out << fmt::format("{:>18.6g} ", value);
     out << fmt::format("{:>14.8g} {:>12.4g} {:>5}\n", c.mean, c.std, c.rank);
   }
-  out << fmt::format("best: {}, mean {} = {:.10g}\n", nlohmann::json(candidates[best].params).dump(), scoring,
+  out << fmt::format("best: {}, mean {} = {:.10g}\n", params_json(candidates[best].params).dump(), scoring,
                      candidates[best].mean)
       << std::flush;
 }
@@ -62,10 +73,10 @@ void print_results(std::ostream& out, const std::vector<Candidate>& candidates, 
 void add_results_json(nlohmann::json& summary, const std::vector<Candidate>& candidates, std::size_t best) {
   nlohmann::json results = nlohmann::json::array();
   for (const auto& c : candidates)
-    results.push_back({{"params", c.params}, {"split_test_scores", c.scores}, {"mean_test_score", c.mean},
+    results.push_back({{"params", params_json(c.params)}, {"split_test_scores", c.scores}, {"mean_test_score", c.mean},
                        {"std_test_score", c.std}, {"rank_test_score", c.rank}, {"fit_seconds", c.fit_seconds}});
   summary["cv_results"] = results;
-  summary["best_params"] = candidates[best].params;
+  summary["best_params"] = params_json(candidates[best].params);
   summary["best_score"] = candidates[best].mean;
 }
 

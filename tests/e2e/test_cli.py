@@ -17,8 +17,9 @@ class Generate(TempDirTest):
     def test_contents_follow_the_model(self):
         out = self.generate("r.h5", 20000, 5, extra=["--noise", "0.5", "--chunk-rows", "4096"])
         with h5py.File(out) as f:
-            X, y, coef = f["X"][:], f["y"][:], f["coef_true"][:]
+            X, y, coef, expected = f["X"][:], f["y"][:], f["coef_true"][:], f["expected_y"][:]
             self.assertEqual(f["X"].chunks, (4096, 5))
+        np.testing.assert_allclose(expected, X @ coef, rtol=1e-12, atol=1e-12)
         self.assertEqual(X.shape, (20000, 5))
         resid = y - X @ coef
         self.assertAlmostEqual(resid.std(), 0.5, delta=0.02)
@@ -29,6 +30,9 @@ class Generate(TempDirTest):
         out = self.generate("c.h5", 3000, 4, kind="classification")
         with h5py.File(out) as f:
             self.assertEqual(set(np.unique(f["y"][:])), {0.0, 1.0})
+            p = 1 / (1 + np.exp(-f["X"][:] @ f["coef_true"][:]))
+            np.testing.assert_allclose(f["expected_y"][:], p, rtol=1e-12)
+            self.assertAlmostEqual(f["y"][:].mean(), p.mean(), delta=0.03)
 
     def test_inspect_lists_datasets(self):
         out = self.generate("i.h5", 1000, 3, extra=["--chunk-rows", 256])

@@ -19,7 +19,8 @@ struct GenerateOptions {
   bool overwrite = false;
 };
 
-/// Writes X (rows x cols), y (rows) and coef_true (cols). Collective over `world`.
+/// Writes X (rows x cols), y (rows), coef_true (cols) and expected_y (rows: E[y | x], the
+/// noiseless Xβ or the probability of class 1). Collective over `world`.
 /// Throws InputError (on every rank) for bad options or an unusable output path.
 void generate(const boost::mpi::communicator& world, const GenerateOptions& options);
 

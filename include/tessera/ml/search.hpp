@@ -25,6 +25,9 @@ std::vector<ParamSet> expand_grid(const std::map<std::string, std::vector<double
 /// The grid a job searches: its [search] grid, or the single candidate of its [model] values.
 SearchSpec search_of(const JobSpec& job, const std::string& parameter, double value, const std::string& default_scoring);
 
+/// Parameters as JSON: whole-number parameters (pca.n_components) as integers.
+nlohmann::json params_json(const ParamSet& params);
+
 struct Candidate {
   ParamSet params;
   std::vector<double> scores;  ///< one per fold
@@ -39,7 +42,7 @@ std::size_t rank_candidates(std::vector<Candidate>& candidates);
 /// The results table as people read it.
 void print_results(std::ostream& out, const std::vector<Candidate>& candidates, const std::string& scoring, std::size_t best);
 
-/// `cv_results`, `best_params`, `best_score` for --json.
+/// `cv_results`, `best_params`, `best_score` for --json (pca.n_components as an integer).
 void add_results_json(nlohmann::json& summary, const std::vector<Candidate>& candidates, std::size_t best);
 
 /// param_NAME, splitK_test_score, mean/std/rank_test_score, fit_seconds and best_score datasets.
