@@ -30,8 +30,8 @@ int run_command(const boost::mpi::communicator& world, const RunOptions& options
       summary["tasks"] = client.stats().executed;
       summary["tasks_deduplicated"] = client.stats().deduplicated;
       summary["seconds"] = seconds;
-      spdlog::info("{} job done: {} tasks on {} worker(s) in {:.3f} s; wrote {}", job.model.type, client.stats().executed,
-                   client.workers(), seconds, job.output.path);
+      spdlog::info("{} job done: {} tasks ({} deduplicated) on {} worker(s) in {:.3f} s; wrote {}", job.model.type,
+                   client.stats().executed, client.stats().deduplicated, client.workers(), seconds, job.output.path);
       for (const auto& [kernel, time] : client.stats().kernels)
         spdlog::debug("  {:<12} {:>7} tasks {:>9.3f} s", kernel, time.tasks, time.seconds);
       if (options.json) std::cout << summary.dump() << std::endl;
