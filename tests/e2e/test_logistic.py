@@ -110,6 +110,31 @@ class LogisticSearch(LogisticData):
         self.assertNotEqual(scores(a), scores(plain))
 
 
+class SampledHessian(TempDirTest):
+    """Above 131,072 rows the Hessian is measured on every s-th row (s >= 2): the answers must not change."""
+
+    def test_search_on_a_sampled_hessian_matches_gridsearchcv(self):
+        rng = np.random.default_rng(12)
+        n = 140_001
+        X = rng.normal(size=(n, 3)) * [1, 3, 0.5] + [0, 1, -2]
+        y = (rng.random(n) < 1 / (1 + np.exp(-(X @ [0.8, -0.4, 1.5] + 0.7)))).astype(float)
+        data = self.path("big.h5")
+        with h5py.File(data, "w") as f:
+            f.create_dataset("X", data=X, chunks=(10007, 3))  # chunks do not align with the sample stride
+            f["y"] = y
+        job = self.write_job("j.toml", {"path": data}, {"type": "logistic"}, {"path": self.path("o.h5")},
+                             extra='[cv]\nfolds = 3\n[search]\ngrid = { C = [0.001, 10.0] }\nscoring = "neg_log_loss"\n')
+        r = tessera(["run", job, "--json"], ranks=3)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        d = last_json(r.stdout)
+        gs = GridSearchCV(tight(), {"C": [0.001, 10.0]}, cv=KFold(3), scoring="neg_log_loss").fit(X, y)
+        for i, c in enumerate(d["cv_results"]):
+            np.testing.assert_allclose(c["split_test_scores"], [gs.cv_results_[f"split{k}_test_score"][i] for k in range(3)],
+                                       rtol=1e-6)
+        np.testing.assert_allclose(d["coef"], gs.best_estimator_.coef_[0], rtol=1e-6)
+        self.assertTrue(all(m["converged"] for m in d["models"]))
+
+
 class PcaLogisticSearch(LogisticData):
     def test_pipeline_grid_matches_gridsearchcv(self):
         d, _ = self.run_search("neg_log_loss", grid='{ "logistic.C" = [0.01, 10.0], "pca.n_components" = [1, 3, 6] }')
