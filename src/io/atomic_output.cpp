@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include <fmt/format.h>
+
 #include "tessera/error.hpp"
 
 namespace tessera {
@@ -16,7 +18,7 @@ AtomicOutput::AtomicOutput(std::string final_path, bool overwrite) : final_path_
   if (!fs::is_directory(dir, ec)) throw InputError(final_path_ + ": output directory " + dir.string() + " does not exist");
   if (fs::exists(path, ec) && !overwrite)
     throw InputError(final_path_ + ": output file exists (set [output] overwrite = true to replace it)");
-  temp_path_ = (dir / ("." + path.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
+  temp_path_ = (dir / fmt::format(".{}.tmp-{}", path.filename().string(), ::getpid())).string();
 }
 
 AtomicOutput::~AtomicOutput() {

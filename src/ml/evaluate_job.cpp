@@ -18,12 +18,13 @@ PlannedGraph plan(const JobSpec& job) {
     throw InputError(fmt::format("{}:{} has {} rows but {}:{} has {}", predicted.path, predicted.dataset, predicted.rows,
                                  truth.path, truth.dataset, truth.rows));
   PlannedGraph plan;
-  const ChunkReads reads = read_xy_chunks(plan.graph, truth, predicted, choose_chunk_rows(job.data.chunk_rows, truth));
+  const std::int64_t chunk_rows = choose_chunk_rows(job.data.chunk_rows, truth);
+  const ChunkReads reads = read_xy_chunks(plan.graph, truth, predicted, chunk_rows);
   if (job.model.metrics == "regression") {
     plan.outputs = {tree_reduce(plan.graph, per_chunk(plan.graph, reads, "regression_moments"), "regression_merge")};
   } else {
     std::vector<TaskKey> leaves;
-    const auto chunks = row_chunks(truth.rows, choose_chunk_rows(job.data.chunk_rows, truth));
+    const auto chunks = row_chunks(truth.rows, chunk_rows);
     for (std::size_t i = 0; i < chunks.size(); ++i)
       leaves.push_back(plan.graph.add(Task{"classification_pairs",
                                            {{"row_begin", chunks[i].begin},

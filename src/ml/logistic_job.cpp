@@ -252,20 +252,13 @@ nlohmann::json run_logistic(Client& client, const JobSpec& job, AtomicOutput& ou
   if (refit) {
     const Model& final_model = models.back();
     const Eigen::VectorXd theta = final_model.solver.solution();
-    const std::vector<double> coef(theta.data() + 1, theta.data() + theta.size());
     const ParamSet& params = grid[chosen];
-    {
-      hdf5::Handle file = job.cv ? output.reopen() : output.create();
-      hdf5::write_matrix(file.id(), "coef", coef.data(), coef.size(), 0);
-      hdf5::write_scalar(file.id(), "intercept", theta(0));
-      hdf5::write_scalar(file.id(), "C", C_of(params));
-      hdf5::write_scalar(file.id(), "n_iter", final_model.solver.iterations());
-      hdf5::write_scalar(file.id(), "converged", final_model.solver.converged() ? 1 : 0);
-      if (auto k = components_of(params)) hdf5::write_scalar(file.id(), "pca_n_components", static_cast<double>(*k));
-    }
-    summary["coef"] = coef;
-    summary["intercept"] = theta(0);
-    summary["C"] = C_of(params);
+    ParamSet fitted{{"C", C_of(params)}};
+    if (auto k = components_of(params)) fitted["pca.n_components"] = static_cast<double>(*k);
+    hdf5::Handle file = job.cv ? output.reopen() : output.create();
+    write_refit(file.id(), summary, theta.tail(theta.size() - 1), theta(0), fitted);
+    hdf5::write_scalar(file.id(), "n_iter", final_model.solver.iterations());
+    hdf5::write_scalar(file.id(), "converged", final_model.solver.converged() ? 1 : 0);
     summary["n_iter"] = final_model.solver.iterations();
     summary["converged"] = final_model.solver.converged();
     if (!job.cv)

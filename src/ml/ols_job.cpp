@@ -47,7 +47,7 @@ OlsInputs check_inputs(const JobSpec& job) {
   }
   if (in.names.size() != static_cast<std::size_t>(in.x.cols)) {
     in.names.clear();
-    for (std::int64_t j = 0; j < in.x.cols; ++j) in.names.push_back("x" + std::to_string(j));
+    for (std::int64_t j = 0; j < in.x.cols; ++j) in.names.push_back(fmt::format("x{}", j));
   }
   if (job.predict) {
     in.predict = open_source(job.predict->path, job.predict->features, 2);

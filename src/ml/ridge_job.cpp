@@ -109,18 +109,10 @@ nlohmann::json run_ridge(Client& client, const JobSpec& job, AtomicOutput& outpu
   std::optional<PrincipalAxes> total_axes;
   if (final_model.components) total_axes = principal_axes(total);
   final_fit = fit_model(total, final_model, intercept, total_axes);
-  {
-    hdf5::Handle file = job.cv ? output.reopen() : output.create();
-    hdf5::write_matrix(file.id(), "coef", final_fit.coef.data(), static_cast<std::uint64_t>(final_fit.coef.size()), 0);
-    hdf5::write_scalar(file.id(), "intercept", final_fit.intercept);
-    hdf5::write_scalar(file.id(), "alpha", final_model.alpha);
-    if (final_model.components) hdf5::write_scalar(file.id(), "pca_n_components", static_cast<double>(*final_model.components));
-  }
+  ParamSet fitted{{"alpha", final_model.alpha}};
+  if (final_model.components) fitted["pca.n_components"] = static_cast<double>(*final_model.components);
+  write_refit((job.cv ? output.reopen() : output.create()).id(), summary, final_fit.coef, final_fit.intercept, fitted);
   if (csv) csv->commit();
-  std::vector<double> coef(final_fit.coef.data(), final_fit.coef.data() + final_fit.coef.size());
-  summary["coef"] = coef;
-  summary["intercept"] = final_fit.intercept;
-  summary["alpha"] = final_model.alpha;
   if (!job.cv) report << fmt::format("ridge: alpha = {:.6g}, fitted on {} rows\n", final_model.alpha, in.x.rows) << std::flush;
   return summary;
 }

@@ -101,6 +101,18 @@ void write_results(hid_t file, const std::vector<Candidate>& candidates, std::si
   hdf5::write_scalar(file, "best_score", candidates[best].mean);
 }
 
+void write_refit(hid_t file, nlohmann::json& summary, const Eigen::VectorXd& coef, double intercept, const ParamSet& params) {
+  hdf5::write_matrix(file, "coef", coef.data(), static_cast<std::uint64_t>(coef.size()), 0);
+  hdf5::write_scalar(file, "intercept", intercept);
+  summary["coef"] = std::vector<double>(coef.data(), coef.data() + coef.size());
+  summary["intercept"] = intercept;
+  for (const auto& [name, value] : params) {
+    const std::string field = name == "pca.n_components" ? "pca_n_components" : name;
+    hdf5::write_scalar(file, field, value);
+    summary[field] = params_json({{name, value}})[name];
+  }
+}
+
 void write_results_csv(const std::string& path, const std::vector<Candidate>& candidates) {
   std::ofstream csv(path);
   if (!csv) throw IoError(path + ": cannot write");

@@ -3,6 +3,7 @@
 /// What every grid search shares, whatever the model: the candidates in scikit-learn's
 /// ParameterGrid order, their mean/std/rank over the folds, and the results table written as HDF5
 /// datasets, a CSV beside the output, a readable table and JSON.
+#include <Eigen/Core>
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -47,6 +48,10 @@ void add_results_json(nlohmann::json& summary, const std::vector<Candidate>& can
 
 /// param_NAME, splitK_test_score, mean/std/rank_test_score, fit_seconds and best_score datasets.
 void write_results(hid_t file, const std::vector<Candidate>& candidates, std::size_t best);
+
+/// The refit model: `coef`, `intercept` and the parameters it was fitted with (alpha or C, and
+/// pca.n_components as pca_n_components), as datasets of `file` and fields of `summary`.
+void write_refit(hid_t file, nlohmann::json& summary, const Eigen::VectorXd& coef, double intercept, const ParamSet& params);
 
 /// The same table as CSV, at `path`.
 void write_results_csv(const std::string& path, const std::vector<Candidate>& candidates);
