@@ -55,11 +55,17 @@ def regression_file(build, data_dir, rows, cols, seed, kind="regression"):
     return data
 
 
+def job_file(data_dir, name, data, body):
+    """Writes data_dir/NAME.toml: [data] path = DATA, then BODY (TOML), output data_dir/NAME_out.h5."""
+    job = os.path.join(data_dir, f"{name}.toml")
+    with open(job, "w") as f:
+        f.write(f'[data]\npath = "{data}"\n{body}[output]\npath = "{data_dir}/{name}_out.h5"\noverwrite = true\n')
+    return job
+
+
 def gram(build, rows, cols, repeat, data_dir):
     data = regression_file(build, data_dir, rows, cols, 1)
-    job = os.path.join(data_dir, "gram.toml")
-    with open(job, "w") as f:
-        f.write(f'[data]\npath = "{data}"\n[model]\ntype = "gram"\n[output]\npath = "{data_dir}/gram_out.h5"\noverwrite = true\n')
+    job = job_file(data_dir, "gram", data, '[model]\ntype = "gram"\n')
     floor = min((run([f"{build}/bench/bench_io_floor", data])[0] for _ in range(repeat + 1)), key=lambda l: l["seconds"])
     emit(floor)
     serial = min((run([f"{build}/bench/bench_io_floor", data, "--gram"])[0] for _ in range(repeat)), key=lambda l: l["seconds"])
@@ -83,14 +89,9 @@ def selection(build, repeat, data_dir, with_sklearn):
     """Ridge, 5 folds x 20 alphas on 1,000,000 x 32, next to one plain pass (gram) and the IO floor."""
     rows, cols = 1_000_000, 32
     data = regression_file(build, data_dir, rows, cols, 2)
-    job = os.path.join(data_dir, "ridge.toml")
-    with open(job, "w") as f:
-        f.write(f'[data]\npath = "{data}"\n[model]\ntype = "ridge"\n[cv]\nfolds = 5\n[search]\n'
-                f'grid = {{ alpha = {{ logspace = [-3, 3, 20] }} }}\nscoring = "neg_mean_squared_error"\n'
-                f'[output]\npath = "{data_dir}/ridge_out.h5"\noverwrite = true\n')
-    gram_job = os.path.join(data_dir, "gram_1m.toml")
-    with open(gram_job, "w") as f:
-        f.write(f'[data]\npath = "{data}"\n[model]\ntype = "gram"\n[output]\npath = "{data_dir}/gram_1m_out.h5"\noverwrite = true\n')
+    job = job_file(data_dir, "ridge", data, '[model]\ntype = "ridge"\n[cv]\nfolds = 5\n[search]\n'
+                   'grid = { alpha = { logspace = [-3, 3, 20] } }\nscoring = "neg_mean_squared_error"\n')
+    gram_job = job_file(data_dir, "gram_1m", data, '[model]\ntype = "gram"\n')
     floor = min((run([f"{build}/bench/bench_io_floor", data])[0] for _ in range(repeat + 1)), key=lambda l: l["seconds"])
     emit(floor)
     one_pass = {workers: best_run(build, gram_job, workers, repeat) for workers in (1, 2, 4)}
@@ -118,14 +119,9 @@ def selection(build, repeat, data_dir, with_sklearn):
 def logistic(build, repeat, data_dir, with_sklearn, rows, cols):
     """Logistic regression, 5 folds x 10 C on a 1,000,000 x 32 classification file."""
     data = regression_file(build, data_dir, rows, cols, 3, kind="classification")
-    job = os.path.join(data_dir, "logistic.toml")
-    with open(job, "w") as f:
-        f.write(f'[data]\npath = "{data}"\n[model]\ntype = "logistic"\n[cv]\nfolds = 5\n[search]\n'
-                f'grid = {{ C = {{ logspace = [-4, 4, 10] }} }}\nscoring = "accuracy"\n'
-                f'[output]\npath = "{data_dir}/logistic_out.h5"\noverwrite = true\n')
-    gram_job = os.path.join(data_dir, "gram_classification.toml")
-    with open(gram_job, "w") as f:
-        f.write(f'[data]\npath = "{data}"\n[model]\ntype = "gram"\n[output]\npath = "{data_dir}/gram_c_out.h5"\noverwrite = true\n')
+    job = job_file(data_dir, "logistic", data, '[model]\ntype = "logistic"\n[cv]\nfolds = 5\n[search]\n'
+                   'grid = { C = { logspace = [-4, 4, 10] } }\nscoring = "accuracy"\n')
+    gram_job = job_file(data_dir, "gram_classification", data, '[model]\ntype = "gram"\n')
     one_pass = {workers: best_run(build, gram_job, workers, repeat) for workers in (1, 2, 4)}
     results = {}
     for workers in (1, 2, 4):

@@ -241,13 +241,7 @@ nlohmann::json run_logistic(Client& client, const JobSpec& job, AtomicOutput& ou
   if (job.cv) {
     report << fmt::format("logistic: {}-fold cross-validation, scoring {}, {} candidate(s): {}\n", folds, search.scoring,
                           candidates.size(), fitting);
-    print_results(report, candidates, search.scoring, chosen);
-    add_results_json(summary, candidates, chosen);
-    summary["scoring"] = search.scoring;
-    summary["folds"] = folds;
-    write_results_csv(csv->temp_path(), candidates);
-    hdf5::Handle file = output.create();
-    write_results(file.id(), candidates, chosen);
+    publish_results(report, summary, output, csv->temp_path(), candidates, chosen, search.scoring);
   }
   if (refit) {
     const Model& final_model = models.back();

@@ -92,14 +92,7 @@ nlohmann::json run_ridge(Client& client, const JobSpec& job, AtomicOutput& outpu
 
     report << fmt::format("ridge: {}-fold cross-validation, scoring {}, {} candidate(s), 1 pass over the data\n", folds,
                           search.scoring, candidates.size());
-    print_results(report, candidates, search.scoring, best);
-    add_results_json(summary, candidates, best);
-    summary["scoring"] = search.scoring;
-    summary["folds"] = folds;
-
-    write_results_csv(csv->temp_path(), candidates);
-    hdf5::Handle file = output.create();
-    write_results(file.id(), candidates, best);
+    publish_results(report, summary, output, csv->temp_path(), candidates, best, search.scoring);
     if (!search.refit) {
       csv->commit();
       return summary;

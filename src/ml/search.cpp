@@ -58,6 +58,17 @@ nlohmann::json params_json(const ParamSet& params) {
   return out;
 }
 
+void publish_results(std::ostream& report, nlohmann::json& summary, AtomicOutput& output, const std::string& csv_path,
+                     const std::vector<Candidate>& candidates, std::size_t best, const std::string& scoring) {
+  print_results(report, candidates, scoring, best);
+  add_results_json(summary, candidates, best);
+  summary["scoring"] = scoring;
+  summary["folds"] = candidates.front().scores.size();
+  write_results_csv(csv_path, candidates);
+  hdf5::Handle file = output.create();
+  write_results(file.id(), candidates, best);
+}
+
 void print_results(std::ostream& out, const std::vector<Candidate>& candidates, const std::string& scoring, std::size_t best) {
   for (const auto& [name, value] : candidates.front().params) out << fmt::format("{:>18} ", name);
   out << fmt::format("{:>14} {:>12} {:>5}\n", "mean score", "std", "rank");

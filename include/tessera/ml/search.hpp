@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "tessera/io/atomic_output.hpp"
 #include "tessera/io/hdf5.hpp"
 #include "tessera/job/job_spec.hpp"
 
@@ -39,6 +40,12 @@ struct Candidate {
 /// Fills each candidate's mean, (population) std and rank — 1 for the best mean, ties sharing the
 /// smallest rank, as scikit-learn ranks — and returns the index of the best (the first of rank 1).
 std::size_t rank_candidates(std::vector<Candidate>& candidates);
+
+/// Everything a search reports, in one call: the table on `report`; `cv_results`, `best_params`,
+/// `best_score`, `scoring`, `folds` in `summary`; the CSV at `csv_path`; the results datasets in
+/// the output file, which this creates.
+void publish_results(std::ostream& report, nlohmann::json& summary, AtomicOutput& output, const std::string& csv_path,
+                     const std::vector<Candidate>& candidates, std::size_t best, const std::string& scoring);
 
 /// The results table as people read it.
 void print_results(std::ostream& out, const std::vector<Candidate>& candidates, const std::string& scoring, std::size_t best);
