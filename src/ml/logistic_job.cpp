@@ -105,6 +105,15 @@ int fit(Client& client, std::vector<Model>& models, const JobSpec& job, const Xy
   }
 }
 
+/// A target of one class has no finite optimum (the intercept runs off to infinity); scikit-learn
+/// refuses it too. `gram` is the augmented Gram matrix of the rows in question.
+void require_both_classes(const Eigen::MatrixXd& gram, const std::string& where, const XyData& in) {
+  const double rows = gram(0, 0), ones = gram(0, gram.cols() - 1);
+  if (ones > 0 && ones < rows) return;
+  throw InputError(fmt::format("{}:{} holds only class {}{} ({} rows): logistic regression needs both classes{}", in.y.path,
+                               in.y.dataset, ones > 0 ? 1 : 0, where, rows, where.empty() ? "" : " (try [cv] shuffle = true)"));
+}
+
 std::string describe(const ParamSet& params) {
   std::string out;
   for (const auto& [name, value] : params) out += fmt::format("{}{}={:.6g}", out.empty() ? "" : ", ", name, value);
@@ -138,6 +147,9 @@ nlohmann::json run_logistic(Client& client, const JobSpec& job, AtomicOutput& ou
   for (const auto& g : grams->blocks) total += g;
 
   const int folds = job.cv ? static_cast<int>(job.cv->folds) : 0;
+  require_both_classes(total, "", in);
+  for (int fold = 0; fold < folds; ++fold)
+    require_both_classes(total - (*grams)[static_cast<std::size_t>(fold)], fmt::format(" in the training rows of fold {}", fold), in);
   const SearchSpec search = search_of(job, "C", job.model.C, "accuracy");
   const std::vector<ParamSet> grid = expand_grid(search.grid);
   const bool refit = !job.cv || search.refit;

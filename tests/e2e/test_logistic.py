@@ -197,6 +197,8 @@ class LogisticBadInput(TempDirTest):
             f["X"] = rng.normal(size=(40, 3))
             f["y"] = y
             f["y_ok"] = (y > 0.4).astype(float)
+            f["y_one"] = np.zeros(40)
+            f["y_late"] = (np.arange(40) >= 32).astype(float)  # ones only in the last fold
 
     def bad(self, model_extra="", target="y_ok", search="grid = { C = [1.0] }", cv="folds = 5"):
         out = self.path("o.h5")
@@ -214,6 +216,12 @@ class LogisticBadInput(TempDirTest):
 
     def test_non_binary_target_names_the_row(self):
         self.assertIn(f"{self.data}:y row 17 is 0.5: logistic regression needs a binary target (0 or 1)", self.bad(target="y"))
+
+    def test_a_single_class_has_no_optimum(self):
+        self.assertIn(f"{self.data}:y_one holds only class 0 (40 rows): logistic regression needs both classes",
+                      self.bad(target="y_one"))
+        self.assertIn(f"{self.data}:y_late holds only class 0 in the training rows of fold 4 (32 rows)",
+                      self.bad(target="y_late"))
 
     def test_penalty_must_be_positive(self):
         self.assertIn("C must be positive", self.bad(model_extra="C = 0.0"))
