@@ -46,23 +46,30 @@ FirstPass first_pass(const JobSpec& job, const XyData& in) {
   return first;
 }
 
-/// Per chunk, `kernel` on the models' current coefficients, combined up a tree with `reduce`.
-TaskKey add_model_pass(Graph& graph, const ChunkReads& reads, const JobSpec& job, const XyData& in, const std::string& kernel,
-                       const std::string& reduce, const std::vector<double>& coef, const std::vector<double>& folds,
-                       const Params& extra = {}) {
+/// The models one pass evaluates: their coefficients θ side by side, and their folds.
+struct Batch {
+  std::vector<double> coef, fold;
+  void add(const Eigen::VectorXd& theta, int model_fold) {
+    coef.insert(coef.end(), theta.data(), theta.data() + theta.size());
+    fold.push_back(model_fold);
+  }
+};
+
+/// Per chunk, `kernel` on the batch, combined up a tree with `reduce`. The chunk reads are the
+/// first pass's keys again: when those are held, they are shared, not read again.
+TaskKey add_model_pass(Graph& graph, const JobSpec& job, const XyData& in, const std::string& kernel, const std::string& reduce,
+                       const Batch& batch, const Params& extra = {}) {
+  const ChunkReads reads = read_xy_chunks(graph, in.x, in.y, in.chunk_rows);
   const auto chunks = row_chunks(in.x.rows, in.chunk_rows);
   std::vector<TaskKey> leaves;
   for (std::size_t i = 0; i < chunks.size(); ++i) {
     Params params = fold_params(job, in);
-    params.set("row_begin", chunks[i].begin).set("coef", coef).set("model_fold", folds);
+    params.set("row_begin", chunks[i].begin).set("coef", batch.coef).set("model_fold", batch.fold);
     for (const auto& [name, value] : extra.values()) params.set(name, value);
     leaves.push_back(graph.add(Task{kernel, std::move(params), {reads.x[i], reads.y[i]}}));
   }
   return tree_reduce(graph, leaves, reduce);
 }
-
-/// Re-adds the reads to a new graph (the same keys: held ones are shared, not read again).
-ChunkReads add_reads(Graph& graph, const XyData& in) { return read_xy_chunks(graph, in.x, in.y, in.chunk_rows); }
 
 /// Runs passes until every model has stopped: each pass measures every active model at its
 /// current point. Returns the number of passes.
@@ -72,19 +79,17 @@ int fit(Client& client, std::vector<Model>& models, const JobSpec& job, const Xy
   int passes = 0;
   for (;;) {
     std::vector<std::size_t> active;
-    std::vector<double> coef, model_fold, hessian_models;
+    Batch batch;
+    std::vector<double> hessian_models;
     for (std::size_t i = 0; i < models.size(); ++i) {
       if (models[i].solver.done()) continue;
       active.push_back(i);
       hessian_models.push_back(models[i].solver.wants_hessian() ? 1 : 0);
-      const Eigen::VectorXd theta = models[i].solver.theta();
-      coef.insert(coef.end(), theta.data(), theta.data() + theta.size());
-      model_fold.push_back(models[i].fold);
+      batch.add(models[i].solver.theta(), models[i].fold);
     }
     if (active.empty()) return passes;
     Graph graph;
-    const ChunkReads reads = add_reads(graph, in);
-    const TaskKey root = add_model_pass(graph, reads, job, in, "logistic_pass", "sum", coef, model_fold,
+    const TaskKey root = add_model_pass(graph, job, in, "logistic_pass", "sum", batch,
                                         {{"hessian_stride", stride}, {"hessian_models", hessian_models}});
     const ValuePtr stats = client.gather(client.submit(graph, {root}).front());
     ++passes;
@@ -180,22 +185,15 @@ nlohmann::json run_logistic(Client& client, const JobSpec& job, AtomicOutput& ou
   passes += fit(client, models, job, in);
   // ROC AUC ranks the test rows' decision values: one more pass brings them to rank 0.
   if (job.cv && search.scoring == "roc_auc") {
-    std::vector<double> coef, model_fold;
-    std::vector<std::size_t> scored;
-    for (std::size_t i = 0; i < models.size(); ++i) {
-      scored.push_back(i);
-      const Eigen::VectorXd theta = models[i].solver.solution();
-      coef.insert(coef.end(), theta.data(), theta.data() + theta.size());
-      model_fold.push_back(models[i].fold);
-    }
+    Batch batch;
+    for (const auto& m : models) batch.add(m.solver.solution(), m.fold);
     Graph graph;
-    const ChunkReads reads = add_reads(graph, in);
-    const TaskKey root = add_model_pass(graph, reads, job, in, "logistic_decision", "concat", coef, model_fold);
+    const TaskKey root = add_model_pass(graph, job, in, "logistic_decision", "concat", batch);
     const ValuePtr decisions = client.gather(client.submit(graph, {root}).front());
     ++passes;
-    for (std::size_t a = 0; a < scored.size(); ++a) {
-      const Eigen::MatrixXd& pairs = (*decisions)[a];
-      models[scored[a]].auc = roc_auc(pairs.row(0).transpose(), pairs.row(1).transpose());
+    for (std::size_t i = 0; i < models.size(); ++i) {
+      const Eigen::MatrixXd& pairs = (*decisions)[i];
+      models[i].auc = roc_auc(pairs.row(0).transpose(), pairs.row(1).transpose());
     }
   }
   const double cv_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -67,9 +67,6 @@ void RegressionMoments::merge(const RegressionMoments& other) {
   sae += other.sae;
 }
 
-}  // namespace tessera
-
-namespace tessera {
 
 ClassificationReport classification_report(const Eigen::Ref<const Eigen::VectorXd>& labels,
                                            const Eigen::Ref<const Eigen::VectorXd>& probabilities) {

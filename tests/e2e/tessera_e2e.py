@@ -59,6 +59,15 @@ class TempDirTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         return out
 
+    def run_bad_job(self, job, output, ranks=3):
+        """Runs a job that must be refused: exit code 2, one tessera line (returned), no output left."""
+        r = tessera(["run", job], ranks=ranks)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        lines = error_lines(r.stderr)
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertNoOutputLeft(output)
+        return lines[0]
+
     def assertNoOutputLeft(self, output):
         """Neither the output nor any temporary file of it exists."""
         self.assertFalse(os.path.exists(output), f"{output} was left behind")

@@ -10,7 +10,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import Pipeline
 
-from tessera_e2e import TempDirTest, error_lines, last_json, tessera
+from tessera_e2e import TempDirTest, last_json, tessera
 
 CS = [0.001, 0.03, 1.0, 30.0, 1000.0]
 CHUNK = 300
@@ -206,13 +206,9 @@ class LogisticBadInput(TempDirTest):
         with open(job, "w") as f:
             f.write(f'[data]\npath = "{self.data}"\ntarget = "{target}"\n[model]\ntype = "logistic"\n{model_extra}\n'
                     f'[output]\npath = "{out}"\n[cv]\n{cv}\n[search]\n{search}\n')
-        r = tessera(["run", job], ranks=3)
-        self.assertEqual(r.returncode, 2, r.stderr)
-        lines = error_lines(r.stderr)
-        self.assertEqual(len(lines), 1, r.stderr)
-        self.assertNoOutputLeft(out)
+        line = self.run_bad_job(job, out)
         self.assertFalse(os.path.exists(self.path("o.csv")))
-        return lines[0]
+        return line
 
     def test_non_binary_target_names_the_row(self):
         self.assertIn(f"{self.data}:y row 17 is 0.5: logistic regression needs a binary target (0 or 1)", self.bad(target="y"))

@@ -9,7 +9,7 @@ import numpy as np
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import GridSearchCV, KFold
 
-from tessera_e2e import TempDirTest, error_lines, last_json, tessera
+from tessera_e2e import TempDirTest, last_json, tessera
 
 ALPHAS = [0.01, 0.3, 3.0, 30.0, 300.0, 3000.0]
 
@@ -127,13 +127,9 @@ class SearchBadInput(TempDirTest):
         with open(job, "w") as f:
             f.write(f'[data]\npath = "{self.data}"\n[model]\ntype = "ridge"\n{model_extra}\n[output]\npath = "{out}"\n'
                     f'[cv]\n{cv}\n[search]\n{search}\n')
-        r = tessera(["run", job], ranks=3)
-        self.assertEqual(r.returncode, 2, r.stderr)
-        lines = error_lines(r.stderr)
-        self.assertEqual(len(lines), 1, r.stderr)
-        self.assertNoOutputLeft(out)
+        line = self.run_bad_job(job, out)
         self.assertFalse(os.path.exists(self.path("o.csv")))
-        return lines[0]
+        return line
 
     def test_empty_grid(self):
         self.assertIn("grid is empty", self.bad(search="grid = {}"))

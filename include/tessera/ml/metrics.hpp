@@ -40,9 +40,6 @@ struct RegressionMoments {
   double r2() const { return 1 - sse / m2_y; }
 };
 
-}  // namespace tessera
-
-namespace tessera {
 
 /// All the classification metrics of (labels, probabilities of class 1), computed on rank 0:
 /// what scikit-learn's classification_report, log_loss, roc_auc_score and confusion_matrix give.
