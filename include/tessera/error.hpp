@@ -57,11 +57,24 @@ class TaskError : public Error {
   bool input_error_;
 };
 
+/// The job was stopped by a signal (SIGTERM from Slurm at the time limit, SIGINT from Ctrl-C).
+/// Exit code 128 + the signal, as a shell reports a process the signal ended.
+class Interrupted : public Error {
+ public:
+  explicit Interrupted(int signal);
+  int signal() const { return signal_; }
+
+ private:
+  int signal_;
+};
+
 /// Exit codes of the `tessera` binary.
 namespace exit_code {
 inline constexpr int ok = 0;
 inline constexpr int failure = 1;
 inline constexpr int bad_input = 2;
+/// 128 + signal for a job a signal stopped.
+inline constexpr int signalled(int signal) { return 128 + signal; }
 }  // namespace exit_code
 
 }  // namespace tessera

@@ -12,7 +12,7 @@ int inspect_command(const boost::mpi::communicator& world, const std::string& fi
     hdf5::Handle f = hdf5::open_for_reading(file);
     fmt::print("{}\n", file);
     fmt::print("  {:<24} {:<20} {:<10} {}\n", "dataset", "shape", "type", "chunks");
-    for (const auto& d : hdf5::list_datasets(f.id())) {
+    for (const auto& d : hdf5::list_datasets(f.id(), file)) {
       const std::string shape = d.dims.empty() ? "scalar" : fmt::format("{}", fmt::join(d.dims, " x "));
       const std::string chunks = d.chunk.empty() ? "contiguous" : fmt::format("{}", fmt::join(d.chunk, " x "));
       fmt::print("  {:<24} {:<20} {:<10} {}\n", d.name, shape, d.type, chunks);

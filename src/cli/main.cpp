@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
+#include <charconv>
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -11,7 +12,9 @@
 #include "tessera/error.hpp"
 #include "tessera/io/hdf5.hpp"
 #include "tessera/runtime/memory.hpp"
+#include "tessera/util/interrupt.hpp"
 #include "tessera/util/log.hpp"
+#include "tessera/version.hpp"
 
 namespace {
 
@@ -22,21 +25,42 @@ namespace {
   std::_Exit(tessera::exit_code::failure);
 }
 
+/// Checks the option's text itself: CLI11 would clamp an integer too large for int64 to its
+/// maximum instead of refusing it, and 99999999999999999999 rows must be bad input, not a hang.
+CLI::Validator integer_from(std::int64_t least) {
+  return CLI::Validator(
+      [least](std::string& text) -> std::string {
+        std::int64_t value = 0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (error == std::errc::result_out_of_range) return "'" + text + "' does not fit in a 64-bit integer";
+        if (error != std::errc() || end != text.data() + text.size()) return "'" + text + "' is not an integer";
+        if (value < least) return "must be at least " + std::to_string(least) + ", got " + text;
+        return "";
+      },
+      "INT >= " + std::to_string(least));
+}
+
 int run(int argc, char** argv, const boost::mpi::communicator& world) {
   using namespace tessera;
   CLI::App app{"tessera: task-graph analytics on HDF5 data over MPI"};
   app.require_subcommand(1);
-  bool verbose = false;
-  app.add_flag("-v,--verbose", verbose, "More log lines");
+  // -v and -q may come before or after the subcommand: subcommands pass them up.
+  app.fallthrough();
+  app.set_version_flag("--version", version_line());
+  bool verbose = false, quiet = false;
+  app.add_flag("-v,--verbose", verbose, "More log lines (kernel times)");
+  app.add_flag("-q,--quiet", quiet, "Only warnings and errors");
 
   GenerateOptions gen;
-  auto* generate = app.add_subcommand("generate", "Write a synthetic dataset (X, y, coef_true)");
+  auto* generate = app.add_subcommand("generate", "Write a synthetic dataset (X, y, coef_true, expected_y)");
   generate->add_option("kind", gen.kind, "regression or classification")->required()->check(CLI::IsMember({"regression", "classification"}));
-  generate->add_option("--rows", gen.rows, "Number of rows")->required();
-  generate->add_option("--cols", gen.cols, "Number of columns")->required();
-  generate->add_option("--seed", gen.seed, "Random seed");
-  generate->add_option("--chunk-rows", gen.chunk_rows, "HDF5 chunk size in rows");
-  generate->add_option("--noise", gen.noise, "Noise standard deviation (regression)");
+  generate->add_option("--rows", gen.rows, "Number of rows")->required()->check(integer_from(1));
+  generate->add_option("--cols", gen.cols, "Number of columns")->required()->check(integer_from(1));
+  generate->add_option("--seed", gen.seed, "Random seed")->check(integer_from(0));
+  std::int64_t chunk_rows = 0;
+  auto* chunk_option = generate->add_option("--chunk-rows", chunk_rows, "HDF5 chunk size in rows (default 65,536)")
+                           ->check(integer_from(1));
+  generate->add_option("--noise", gen.noise, "Noise standard deviation (regression)")->check(CLI::NonNegativeNumber);
   generate->add_flag("--overwrite", gen.overwrite, "Replace an existing output file");
   generate->add_option("output", gen.output, "Output .h5 file")->required();
 
@@ -61,6 +85,8 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return world.rank() == 0 ? app.exit(e) : 0;
+  } catch (const CLI::CallForVersion& e) {
+    return world.rank() == 0 ? app.exit(e) : 0;
   } catch (const CLI::ParseError& e) {
     if (world.rank() == 0) {
       std::cerr << "tessera: error: " << e.what() << "\n";
@@ -68,8 +94,10 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
     }
     return e.get_exit_code() == 0 ? 0 : exit_code::bad_input;
   }
-  init_logging(world.rank(), verbose);
+  init_logging(world.rank(), verbose ? LogLevel::verbose : quiet ? LogLevel::quiet : LogLevel::normal);
 
+  if (*generate || *run) install_interrupt_handlers();  // the commands that write, and run long
+  if (*chunk_option) gen.chunk_rows = chunk_rows;
   if (*generate) return cli::generate_command(world, gen);
   if (*inspect) return cli::inspect_command(world, inspect_file);
   if (*run) return cli::run_command(world, run_options);
@@ -81,14 +109,18 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
 int main(int argc, char** argv) {
   std::set_terminate(abort_job);
   tessera::keep_freed_memory_for_reuse();
+  // HDF5 starts before MPI, so it does not tie its own shutdown to MPI_Finalize: after a failed
+  // write (a full disk) HDF5 keeps a half-closed file whose shutdown would crash. tessera closes
+  // every file itself, and shuts HDF5 down only when none is left open.
+  H5open();
+  tessera::hdf5::silence_errors_on_this_thread();
   int code;
   {
     auto env = std::make_unique<boost::mpi::environment>(argc, argv, boost::mpi::threading::funneled);
     boost::mpi::communicator world;
-    H5open();
-    tessera::hdf5::silence_errors_on_this_thread();
     code = run(argc, argv, world);
     tessera::hdf5::close_cached_files();
+    if (H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL) == 0) H5close();
     std::cout.flush();
     std::fflush(nullptr);
     env.reset();  // MPI_Finalize

@@ -1,6 +1,8 @@
 #include <chrono>
 #include <iostream>
 
+#include <fmt/format.h>
+
 #include "commands.hpp"
 #include "tessera/error.hpp"
 #include "tessera/job/job_spec.hpp"
@@ -18,7 +20,7 @@ int run_command(const boost::mpi::communicator& world, const RunOptions& options
   try {
     return run_cluster(world, kernels, [&](Client& client) {
       const JobSpec job = load_job(options.job_file, options.overrides);
-      AtomicOutput output(job.output.path, job.output.overwrite);  // checked before any work
+      OutputFile output(job.output.path, job.output.overwrite);  // checked before any work
       // The human-readable report goes to stdout, or to stderr when stdout is for the JSON.
       nlohmann::json summary = run_job(client, job, output, options.json ? std::cerr : std::cout);
       output.commit();
@@ -30,8 +32,11 @@ int run_command(const boost::mpi::communicator& world, const RunOptions& options
       summary["tasks"] = client.stats().executed;
       summary["tasks_deduplicated"] = client.stats().deduplicated;
       summary["seconds"] = seconds;
-      spdlog::info("{} job done: {} tasks ({} deduplicated) on {} worker(s) in {:.3f} s; wrote {}", job.model.type,
-                   client.stats().executed, client.stats().deduplicated, client.workers(), seconds, job.output.path);
+      const auto shared = client.stats().deduplicated;
+      spdlog::info("{} job done: {} tasks run on {} worker(s) in {:.3f} s{}; wrote {}", job.model.type, client.stats().executed,
+                   client.workers(), seconds,
+                   shared ? fmt::format(" ({} more were identical to a task already submitted and used its result)", shared) : "",
+                   job.output.path);
       for (const auto& [kernel, time] : client.stats().kernels)
         spdlog::debug("  {:<12} {:>7} tasks {:>9.3f} s", kernel, time.tasks, time.seconds);
       if (options.json) std::cout << summary.dump() << std::endl;

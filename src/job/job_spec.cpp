@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -16,7 +17,7 @@ namespace {
 
 const std::vector<std::string> sections = {"data", "model", "output", "predict", "cv", "search"};
 const std::vector<std::string> cv_keys = {"folds", "shuffle", "seed"};
-const std::vector<std::string> search_keys = {"grid", "scoring", "refit"};
+const std::vector<std::string> search_keys = {"grid", "scoring", "refit", "max_candidates"};
 const std::vector<std::string> data_keys = {"path",        "features",         "target",    "a", "b", "b_path",
                                             "predictions", "predictions_path", "chunk_rows"};
 const std::vector<std::string> output_keys = {"path", "overwrite"};
@@ -117,10 +118,17 @@ class Reader {
   }
 
   /// A grid parameter's values: a list of numbers, or { logspace = [start, stop, count] } as numpy's.
-  std::vector<double> grid_values(const toml::node& node, const std::string& name) const {
+  /// At most `max_values` of them, checked before any is made.
+  std::vector<double> grid_values(const toml::node& node, const std::string& name, std::int64_t max_values) const {
     const std::string what = where(file_, node) + "[search] grid " + name;
+    const auto too_many = [&](std::int64_t count) {
+      return InputError(fmt::format("{}: {} values is more than the {} candidates a search may have (raise [search] "
+                                    "max_candidates to allow it)",
+                                    what, count, max_values));
+    };
     std::vector<double> values;
     if (const toml::array* list = node.as_array()) {
+      if (static_cast<std::int64_t>(list->size()) > max_values) throw too_many(static_cast<std::int64_t>(list->size()));
       for (const auto& v : *list) {
         if (!v.is_number()) throw InputError(what + ": every value must be a number");
         values.push_back(*v.value<double>());
@@ -131,6 +139,11 @@ class Reader {
         throw InputError(what + ": expected a list of numbers or { logspace = [start, stop, count] }");
       const double a = *(*ls)[0].value<double>(), b = *(*ls)[1].value<double>();
       const std::int64_t count = *(*ls)[2].value<std::int64_t>();
+      if (count < 1) throw InputError(fmt::format("{}: logspace count must be at least 1, got {}", what, count));
+      if (count > max_values) throw too_many(count);
+      if (!std::isfinite(a) || !std::isfinite(b))
+        throw InputError(fmt::format("{}: logspace bounds must be finite exponents, got [{}, {}]", what, a, b));
+      values.reserve(static_cast<std::size_t>(count));
       for (std::int64_t i = 0; i < count; ++i)
         values.push_back(std::pow(10.0, count == 1 ? a : a + (b - a) * static_cast<double>(i) / static_cast<double>(count - 1)));
     } else {
@@ -224,10 +237,11 @@ JobSpec parse_job(const std::string& text, const std::string& name, const std::v
   job.model.C = r.number(model, "model", "C").value_or(1.0);
   job.model.tol = r.number(model, "model", "tol").value_or(job.model.tol);
   job.model.max_iter = r.integer(model, "model", "max_iter").value_or(job.model.max_iter);
-  if (!(job.model.C > 0))
-    throw InputError(where(name, r.node(model, "C")) + "[model] C must be positive (it is the inverse of the penalty), got " +
+  if (!(job.model.C > 0 && std::isfinite(job.model.C)))
+    throw InputError(where(name, r.node(model, "C")) + "[model] C must be positive and finite (it is the inverse of the penalty), got " +
                      fmt::format("{}", job.model.C));
-  if (!(job.model.tol > 0)) throw InputError(where(name, r.node(model, "tol")) + "[model] tol must be positive");
+  if (!(job.model.tol > 0 && std::isfinite(job.model.tol)))
+    throw InputError(where(name, r.node(model, "tol")) + "[model] tol must be positive and finite");
   if (job.model.max_iter < 1) throw InputError(where(name, r.node(model, "max_iter")) + "[model] max_iter must be at least 1");
   if (job.model.type == "evaluate") {
     job.model.metrics = r.required_string(model, "model", "metrics");
@@ -245,8 +259,9 @@ JobSpec parse_job(const std::string& text, const std::string& name, const std::v
       throw InputError(where(name, *table->get("n_components")) + "[model.pca] n_components must be at least 1, got " +
                        std::to_string(*job.model.pca_components));
   }
-  if (job.model.alpha < 0)
-    throw InputError(where(name, r.node(model, "alpha")) + "[model] alpha must not be negative, got " + fmt::format("{}", job.model.alpha));
+  if (!(job.model.alpha >= 0 && std::isfinite(job.model.alpha)))
+    throw InputError(where(name, r.node(model, "alpha")) + "[model] alpha must be finite and not negative, got " +
+                     fmt::format("{}", job.model.alpha));
   if (std::find(solvers.begin(), solvers.end(), job.model.solver) == solvers.end())
     throw InputError(where(name, r.node(model, "solver")) + "unknown solver '" + job.model.solver + "'" +
                      did_you_mean(job.model.solver, solvers) + "; known: tsqr, cholesky");
@@ -276,24 +291,33 @@ JobSpec parse_job(const std::string& text, const std::string& name, const std::v
       throw InputError(name + ": [search] needs a model with parameters to search (ridge, logistic)");
     r.check_keys(*search, "search", search_keys);
     SearchSpec spec;
+    spec.max_candidates = r.integer(*search, "search", "max_candidates").value_or(spec.max_candidates);
+    if (spec.max_candidates < 1)
+      throw InputError(where(name, r.node(*search, "max_candidates")) + "[search] max_candidates must be at least 1");
     const toml::table* grid = (*search)["grid"].as_table();
     const bool logistic = job.model.type == "logistic";
     const std::string example = logistic ? "C = [0.1, 1, 10]" : "alpha = [0.1, 1, 10]";
     if (!grid) throw InputError(name + ": [search] needs a grid, e.g. grid = { " + example + " }");
     if (grid->empty()) throw InputError(where(name, *search->get("grid")) + "[search] grid is empty");
     const auto& names = grid_parameters(job.model.type);
+    double candidates = 1;
     for (const auto& [key, node] : *grid) {
       const std::string given(key.str()), param = grid_parameter(job.model.type, given);
       if (param.empty())
         throw InputError(where(name, node) + "[search] grid: '" + given + "' is not a parameter of " + job.model.type +
                          did_you_mean(given, names) + "; known: " + fmt::format("{}", fmt::join(names, ", ")));
       if (spec.grid.count(param)) throw InputError(where(name, node) + "[search] grid: '" + param + "' is given twice");
-      spec.grid[param] = r.grid_values(node, given);
+      spec.grid[param] = r.grid_values(node, given, spec.max_candidates);
+      candidates *= static_cast<double>(spec.grid[param].size());
+      if (candidates > static_cast<double>(spec.max_candidates))
+        throw InputError(where(name, node) + fmt::format("[search] grid: {} candidates is more than the {} a search may have "
+                                                         "(raise [search] max_candidates to allow it)",
+                                                         candidates, spec.max_candidates));
       for (double v : spec.grid[param]) {
-        if (param == "alpha" && v < 0)
-          throw InputError(where(name, node) + fmt::format("[search] grid {}: a penalty must not be negative, got {}", given, v));
-        if (param == "C" && !(v > 0))
-          throw InputError(where(name, node) + fmt::format("[search] grid {}: C must be positive (it is the inverse of the penalty), got {}", given, v));
+        if (param == "alpha" && !(v >= 0 && std::isfinite(v)))
+          throw InputError(where(name, node) + fmt::format("[search] grid {}: a penalty must be finite and not negative, got {}", given, v));
+        if (param == "C" && !(v > 0 && std::isfinite(v)))
+          throw InputError(where(name, node) + fmt::format("[search] grid {}: C must be positive and finite (it is the inverse of the penalty), got {}", given, v));
         if (param == "pca.n_components" && (v < 1 || v != std::floor(v)))
           throw InputError(where(name, node) + fmt::format("[search] grid {}: must be whole numbers of at least 1, got {}", param, v));
       }
@@ -329,8 +353,13 @@ const std::vector<std::string>& classification_scorings() {
 }
 
 JobSpec load_job(const std::string& path, const std::vector<std::string>& overrides) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(status)) throw InputError(path + ": no such job file");
+  if (std::filesystem::is_directory(status)) throw InputError(path + ": is a directory, not a job file");
+  if (!std::filesystem::is_regular_file(status)) throw InputError(path + ": is not a regular file, so not a job file");
   std::ifstream in(path);
-  if (!in) throw InputError(path + ": cannot read the job file");
+  if (!in) throw InputError(path + ": cannot read the job file (permission denied?)");
   std::stringstream text;
   text << in.rdbuf();
   return parse_job(text.str(), path, overrides);

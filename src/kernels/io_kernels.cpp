@@ -1,7 +1,3 @@
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -9,6 +5,7 @@
 
 #include "tessera/error.hpp"
 #include "tessera/io/hdf5.hpp"
+#include "tessera/io/raw_writer.hpp"
 #include "tessera/kernels/builtin.hpp"
 
 namespace tessera {
@@ -37,8 +34,12 @@ Value read_rows(const KernelContext& ctx) {
   const std::int64_t cols = ctx.params.integer("cols");
   // HDF5 rows are row-major; a column-major cols x rows matrix has the same layout, so the read
   // fills it directly.
-  Eigen::MatrixXd transposed(cols, end - begin);
   const hdf5::RowReader reader(hdf5::cached_file(path), dataset);
+  // The buffer is sized from the plan; the file may have been rewritten since.
+  if (static_cast<std::int64_t>(reader.cols()) != cols)
+    throw InputError(fmt::format("{}:{} has {} columns, but the job was planned for {} (was the file rewritten during the job?)",
+                                 path, dataset, reader.cols(), cols));
+  Eigen::MatrixXd transposed(cols, end - begin);
   for (std::int64_t slice = begin; slice < end; slice += slice_rows) {
     const std::int64_t slice_end = std::min(end, slice + slice_rows);
     auto columns = transposed.middleCols(slice - begin, slice_end - slice);
@@ -54,32 +55,21 @@ Value read_all(const KernelContext& ctx) {
   const std::int64_t rows = ctx.params.integer("rows"), cols = ctx.params.integer("cols");
   Eigen::MatrixXd transposed(cols, rows);
   const auto data = hdf5::read_all(hdf5::cached_file(path), dataset);
+  if (data.size() != static_cast<std::size_t>(transposed.size()))
+    throw InputError(fmt::format("{}:{} holds {} values, but the job was planned for {} x {} (was the file rewritten during the job?)",
+                                 path, dataset, data.size(), rows, cols));
   std::copy(data.begin(), data.end(), transposed.data());
   require_finite(transposed, path, dataset, 0);
   return Value::of(std::move(transposed));
 }
 
 Value write_rows(const KernelContext& ctx) {
-  const auto& path = ctx.params.text("path");
   const Eigen::MatrixXd& transposed = ctx.input(0)[0];  // cols x rows: row-major rows x cols in memory
-  const auto row_bytes = static_cast<std::int64_t>(transposed.rows()) * 8;
-  const off_t offset = static_cast<off_t>(ctx.params.integer("offset") + ctx.params.integer("row_begin") * row_bytes);
-  const int fd = ::open(path.c_str(), O_WRONLY);
-  if (fd < 0) throw IoError(fmt::format("{}: cannot open for writing rows: {}", path, std::strerror(errno)));
-  const auto* bytes = reinterpret_cast<const char*>(transposed.data());
-  std::size_t left = static_cast<std::size_t>(transposed.size()) * sizeof(double);
-  off_t at = offset;
-  while (left > 0) {
-    const ssize_t n = ::pwrite(fd, bytes, left, at);
-    if (n <= 0) {
-      ::close(fd);
-      throw IoError(fmt::format("{}: writing rows failed: {}", path, std::strerror(errno)));
-    }
-    bytes += n;
-    left -= static_cast<std::size_t>(n);
-    at += n;
-  }
-  if (::close(fd) != 0) throw IoError(fmt::format("{}: closing after writing rows failed", path));
+  const auto row_bytes = static_cast<std::uint64_t>(transposed.rows()) * sizeof(double);
+  RawWriter out(ctx.params.text("path"));
+  out.write_at(static_cast<std::uint64_t>(ctx.params.integer("offset")) + static_cast<std::uint64_t>(ctx.params.integer("row_begin")) * row_bytes,
+               transposed.data(), static_cast<std::size_t>(transposed.size()) * sizeof(double));
+  out.finish();
   return Value{};
 }
 

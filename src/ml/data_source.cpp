@@ -1,6 +1,7 @@
 #include "tessera/ml/data_source.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -27,6 +28,20 @@ MatrixSource open_source(const std::string& path, const std::string& dataset, in
                  info.chunk.empty() ? 0 : static_cast<std::int64_t>(info.chunk[0]), info.type};
   if (s.rows == 0 || s.cols == 0) throw InputError(fmt::format("{} is empty (shape {})", name, fmt::join(info.dims, " x ")));
   return s;
+}
+
+void require_finite_sums(const Eigen::Ref<const Eigen::MatrixXd>& xtx, const Eigen::Ref<const Eigen::VectorXd>& xty, double yy,
+                         const MatrixSource& x, const MatrixSource& y) {
+  const char* advice = "its sums of squares overflow double precision (values above about 1e154 cannot be squared); rescale it";
+  for (Eigen::Index j = 0; j < xtx.cols(); ++j)
+    if (!std::isfinite(xtx(j, j)) || !xtx.col(j).allFinite())
+      throw InputError(fmt::format("{}:{} column {}: {}", x.path, x.dataset, j, advice));
+  if (!xty.allFinite() || !std::isfinite(yy)) throw InputError(fmt::format("{}:{}: {}", y.path, y.dataset, advice));
+}
+
+void require_finite_gram(const Eigen::MatrixXd& gram, const MatrixSource& x, const MatrixSource& y) {
+  const Eigen::Index k = gram.rows(), p = k - 2;
+  require_finite_sums(gram.block(1, 1, p, p), gram.col(k - 1).segment(1, p), gram(k - 1, k - 1), x, y);
 }
 
 std::vector<RowChunk> row_chunks(std::int64_t rows, std::int64_t chunk_rows) {

@@ -43,13 +43,10 @@ PlannedGraph plan_dot(const JobSpec& job, int workers, const std::string& out_pa
   return plan;
 }
 
-nlohmann::json run_dot(Client& client, const JobSpec& job, AtomicOutput& output) {
+nlohmann::json run_dot(Client& client, const JobSpec& job, OutputFile& output) {
   const DotShapes s = check_shapes(job);
-  std::uint64_t offset;
-  {
-    hdf5::Handle file = output.create();
-    offset = hdf5::create_contiguous(file.id(), "C", static_cast<std::uint64_t>(s.a.rows), static_cast<std::uint64_t>(s.b.cols));
-  }  // closed before the workers write into it
+  const std::uint64_t offset = output.allocate_rows("C", static_cast<std::uint64_t>(s.a.rows), static_cast<std::uint64_t>(s.b.cols));
+  output.close();  // before the workers write into it
   PlannedGraph plan = plan_dot(job, client.workers(), output.temp_path(), offset);
   client.wait(client.submit(plan.graph, plan.outputs));
   return {{"n", s.a.rows}, {"k", s.a.cols}, {"m", s.b.cols}};

@@ -41,7 +41,7 @@ nlohmann::json regression(const Eigen::MatrixXd& v, hid_t file, std::ostream& re
   const nlohmann::json metrics{{"rows", static_cast<std::int64_t>(m.rows)}, {"mse", m.mse()}, {"rmse", std::sqrt(m.mse())},
                                {"mae", m.mae()}, {"r2", m.r2()}};
   for (const char* name : {"mse", "rmse", "mae", "r2"}) hdf5::write_scalar(file, name, metrics[name].get<double>());
-  hdf5::write_scalar(file, "rows", m.rows);
+  hdf5::write_integer(file, "rows", static_cast<std::int64_t>(m.rows));
   report << fmt::format("regression metrics on {} rows\n  MSE  {:.10g}\n  RMSE {:.10g}\n  MAE  {:.10g}\n  R²   {:.10g}\n",
                         m.rows, m.mse(), std::sqrt(m.mse()), m.mae(), m.r2())
          << std::flush;
@@ -53,7 +53,9 @@ nlohmann::json classification(const Eigen::MatrixXd& pairs, hid_t file, std::ost
   const ClassificationCounts& c = r.counts;
   // Class 0's precision and recall are class 1's with the roles swapped.
   const ClassificationCounts swapped{c.rows, c.tn, c.fn, c.fp, c.tp, c.log_loss_sum};
-  const double confusion[4] = {c.tn, c.fp, c.fn, c.tp};  // scikit-learn's layout: rows = truth, columns = prediction
+  // scikit-learn's layout: rows = truth, columns = prediction
+  const std::int64_t confusion[4] = {static_cast<std::int64_t>(c.tn), static_cast<std::int64_t>(c.fp), static_cast<std::int64_t>(c.fn),
+                                     static_cast<std::int64_t>(c.tp)};
   nlohmann::json metrics{{"rows", static_cast<std::int64_t>(c.rows)},
                          {"accuracy", c.accuracy()},
                          {"precision", c.precision()},
@@ -67,8 +69,8 @@ nlohmann::json classification(const Eigen::MatrixXd& pairs, hid_t file, std::ost
                            {"1", {{"precision", c.precision()}, {"recall", c.recall()}, {"f1", c.f1()}, {"support", c.tp + c.fn}}}}}};
   for (const char* name : {"accuracy", "precision", "recall", "f1", "log_loss", "roc_auc"})
     hdf5::write_scalar(file, name, metrics[name].get<double>());
-  hdf5::write_scalar(file, "rows", c.rows);
-  hdf5::write_matrix(file, "confusion_matrix", confusion, 2, 2);
+  hdf5::write_integer(file, "rows", static_cast<std::int64_t>(c.rows));
+  hdf5::write_integers(file, "confusion_matrix", confusion, 2, 2);
   report << fmt::format("classification metrics on {} rows (predicted 1 when p > 0.5)\n", c.rows);
   report << fmt::format("{:>12} {:>10} {:>10} {:>10} {:>10}\n", "", "precision", "recall", "f1-score", "support");
   report << fmt::format("{:>12} {:>10.4f} {:>10.4f} {:>10.4f} {:>10}\n", "0", swapped.precision(), swapped.recall(), swapped.f1(), c.tn + c.fp);
@@ -84,12 +86,12 @@ nlohmann::json classification(const Eigen::MatrixXd& pairs, hid_t file, std::ost
 
 PlannedGraph plan_evaluate(const JobSpec& job) { return plan(job); }
 
-nlohmann::json run_evaluate(Client& client, const JobSpec& job, AtomicOutput& output, std::ostream& report) {
+nlohmann::json run_evaluate(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report) {
   const PlannedGraph p = plan(job);
   const ValuePtr result = client.gather(client.submit(p.graph, p.outputs).front());
-  hdf5::Handle file = output.create();
+  const hid_t file = output.hdf5();
   const bool is_regression = job.model.metrics == "regression";
-  return {{"metrics", is_regression ? regression((*result)[0], file.id(), report) : classification((*result)[0], file.id(), report)},
+  return {{"metrics", is_regression ? regression((*result)[0], file, report) : classification((*result)[0], file, report)},
           {"kind", job.model.metrics}};
 }
 

@@ -20,7 +20,7 @@ PlannedGraph plan_job(const JobSpec& job, int workers) {
   throw InputError("unknown model type '" + job.model.type + "'");
 }
 
-nlohmann::json run_job(Client& client, const JobSpec& job, AtomicOutput& output, std::ostream& report) {
+nlohmann::json run_job(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report) {
   if (job.model.type == "gram") return run_gram(client, job, output);
   if (job.model.type == "dot") return run_dot(client, job, output);
   if (job.model.type == "ols") return run_ols(client, job, output, report);

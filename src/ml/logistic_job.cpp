@@ -129,12 +129,11 @@ std::string describe(const ParamSet& params) {
 
 PlannedGraph plan_logistic(const JobSpec& job) { return first_pass(job, open_xy(job)).plan; }
 
-nlohmann::json run_logistic(Client& client, const JobSpec& job, AtomicOutput& output, std::ostream& report) {
+nlohmann::json run_logistic(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report) {
   const auto start = std::chrono::steady_clock::now();
   const XyData in = open_xy(job);
   const bool intercept = job.model.fit_intercept;
-  std::optional<AtomicOutput> csv;
-  if (job.cv) csv.emplace(csv_path_for(job.output.path), job.output.overwrite);
+  const std::string csv = job.cv ? output.companion(csv_path_for(job.output.path)).temp_path() : std::string();
 
   // Pass 1: per-fold Gram matrices. The chunks it reads stay on the workers if they fit.
   const FirstPass first = first_pass(job, in);
@@ -150,6 +149,7 @@ nlohmann::json run_logistic(Client& client, const JobSpec& job, AtomicOutput& ou
   int passes = 1;
   Eigen::MatrixXd total = Eigen::MatrixXd::Zero((*grams)[0].rows(), (*grams)[0].cols());
   for (const auto& g : grams->blocks) total += g;
+  require_finite_gram(total, in.x, in.y);
 
   const int folds = job.cv ? static_cast<int>(job.cv->folds) : 0;
   require_both_classes(total, "", in);
@@ -210,7 +210,7 @@ nlohmann::json run_logistic(Client& client, const JobSpec& job, AtomicOutput& ou
       // The fits are batched: each candidate is charged its models' share of the passes.
       c.fit_seconds += cv_seconds * m.evaluations / model_passes;
     }
-    chosen = rank_candidates(candidates);
+    chosen = rank_candidates(candidates, search.scoring);
   }
 
   // The refit on all rows, from the mean of the chosen candidate's fold solutions (close to it).
@@ -251,7 +251,7 @@ nlohmann::json run_logistic(Client& client, const JobSpec& job, AtomicOutput& ou
   if (job.cv) {
     report << fmt::format("logistic: {}-fold cross-validation, scoring {}, {} candidate(s): {}\n", folds, search.scoring,
                           candidates.size(), fitting);
-    publish_results(report, summary, output, csv->temp_path(), candidates, chosen, search.scoring);
+    publish_results(report, summary, output, csv, candidates, chosen, search.scoring);
   }
   if (refit) {
     const Model& final_model = models.back();
@@ -259,16 +259,15 @@ nlohmann::json run_logistic(Client& client, const JobSpec& job, AtomicOutput& ou
     const ParamSet& params = grid[chosen];
     ParamSet fitted{{"C", C_of(params)}};
     if (auto k = components_of(params)) fitted["pca.n_components"] = static_cast<double>(*k);
-    hdf5::Handle file = job.cv ? output.reopen() : output.create();
-    write_refit(file.id(), summary, theta.tail(theta.size() - 1), theta(0), fitted);
-    hdf5::write_scalar(file.id(), "n_iter", final_model.solver.iterations());
-    hdf5::write_scalar(file.id(), "converged", final_model.solver.converged() ? 1 : 0);
+    const hid_t file = output.hdf5();
+    write_refit(file, summary, theta.tail(theta.size() - 1), theta(0), fitted);
+    hdf5::write_integer(file, "n_iter", final_model.solver.iterations());
+    hdf5::write_integer(file, "converged", final_model.solver.converged() ? 1 : 0);
     summary["n_iter"] = final_model.solver.iterations();
     summary["converged"] = final_model.solver.converged();
     if (!job.cv)
       report << fmt::format("logistic: C = {:.6g}, fitted on {} rows: {}\n", C_of(params), in.x.rows, fitting) << std::flush;
   }
-  if (csv) csv->commit();
   return summary;
 }
 

@@ -39,7 +39,9 @@ double roc_auc(const Eigen::Ref<const Eigen::VectorXd>& labels, const Eigen::Ref
 
 double classification_score(const std::string& scoring, const ClassificationCounts& counts, double auc) {
   if (scoring == "accuracy") return counts.accuracy();
-  if (scoring == "neg_log_loss") return -counts.log_loss();
+  // Like scikit-learn's scorers, log-loss and ROC AUC are undefined on a fold of one class.
+  const bool one_class = counts.tp + counts.fn == 0 || counts.tn + counts.fp == 0;
+  if (scoring == "neg_log_loss") return one_class ? std::numeric_limits<double>::quiet_NaN() : -counts.log_loss();
   if (scoring == "f1") return counts.f1();
   if (scoring == "roc_auc") return auc;
   throw Error("unknown classification scoring '" + scoring + "'");

@@ -131,9 +131,10 @@ void write_report(hid_t file, const OlsReport& r) {
   hdf5::write_scalar(file, "intercept_pvalue", r.intercept ? r.intercept_pvalue : nan);
   for (const auto& [name, value] : {std::pair<const char*, double>{"r2", r.r2}, {"adj_r2", r.adj_r2}, {"rse", r.rse},
                                     {"fstat", r.fstat}, {"fstat_pvalue", r.fstat_pvalue}, {"cond", r.cond},
-                                    {"df_resid", static_cast<double>(r.df_resid)}, {"n", static_cast<double>(r.n)},
-                                    {"p", static_cast<double>(r.p)}})
+                                    })
     hdf5::write_scalar(file, name, value);
+  for (const auto& [name, value] : {std::pair<const char*, std::int64_t>{"df_resid", r.df_resid}, {"n", r.n}, {"p", r.p}})
+    hdf5::write_integer(file, name, value);
   hdf5::write_string(file, "solver", r.solver);
   hdf5::write_strings(file, "rank_deficient", r.rank_deficient);
   hdf5::write_strings(file, "feature_names", r.feature_names);
@@ -165,7 +166,7 @@ nlohmann::json to_json(const OlsReport& r) {
 }
 
 /// Predictions for the [predict] file, written by the workers into the output file.
-void predict(Client& client, const OlsInputs& in, const OlsReport& r, const AtomicOutput& output, std::uint64_t offset) {
+void predict(Client& client, const OlsInputs& in, const OlsReport& r, const OutputFile& output, std::uint64_t offset) {
   std::vector<double> coef = r.coef;
   for (double& c : coef)
     if (std::isnan(c)) c = 0;  // a dependent column contributes nothing
@@ -187,7 +188,7 @@ void predict(Client& client, const OlsInputs& in, const OlsReport& r, const Atom
 
 PlannedGraph plan_ols(const JobSpec& job) { return plan_first_pass(job, check_inputs(job)); }
 
-nlohmann::json run_ols(Client& client, const JobSpec& job, AtomicOutput& output, std::ostream& report_stream) {
+nlohmann::json run_ols(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report_stream) {
   const OlsInputs in = check_inputs(job);
   const ValuePtr first = run_to_value(client, plan_first_pass(job, in));
   const bool cholesky = job.model.solver == "cholesky";
@@ -219,13 +220,12 @@ nlohmann::json run_ols(Client& client, const JobSpec& job, AtomicOutput& output,
                  fmt::join(report.rank_deficient, ", "));
   report_stream << format_report(report) << std::flush;
 
-  std::uint64_t offset = 0;
-  {
-    hdf5::Handle file = output.create();
-    write_report(file.id(), report);
-    if (in.predict) offset = hdf5::create_contiguous(file.id(), "predictions", static_cast<std::uint64_t>(in.predict->rows), 0);
-  }  // closed before the workers write predictions into it
-  if (in.predict) predict(client, in, report, output, offset);
+  write_report(output.hdf5(), report);
+  if (in.predict) {
+    const std::uint64_t offset = output.allocate_rows("predictions", static_cast<std::uint64_t>(in.predict->rows), 0);
+    output.close();  // before the workers write predictions into it
+    predict(client, in, report, output, offset);
+  }
   return to_json(report);
 }
 

@@ -2,7 +2,10 @@
 
 #include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
+#include <limits>
 #include <utility>
+
+#include <fmt/format.h>
 
 #include "tessera/error.hpp"
 
@@ -22,7 +25,14 @@ LinearFit ridge_from_gram(const Eigen::MatrixXd& g, double alpha, bool fit_inter
   LinearFit fit;
   Eigen::LDLT<Eigen::MatrixXd> ldlt(a);
   fit.coef = ldlt.solve(b);
-  if (ldlt.info() != Eigen::Success || !fit.coef.allFinite()) throw Error("ridge: the penalised system is singular");
+  if (ldlt.info() != Eigen::Success || !fit.coef.allFinite()) {
+    if (!a.allFinite())
+      throw InputError("ridge: XᵀX is not finite (are the features' values too large to square in double precision?)");
+    // The user's data and alpha, not a fault of tessera: exit code 2, with what to change.
+    throw InputError(fmt::format("ridge: with alpha = {} the system is singular: the features are linearly dependent "
+                                 "(or constant) in the training rows; use alpha > 0 or drop the dependent columns",
+                                 alpha));
+  }
   if (fit_intercept) fit.intercept = (g(0, k - 1) - g.col(0).segment(1, p).dot(fit.coef)) / n;
   return fit;
 }
@@ -74,6 +84,15 @@ double sse_from_gram(const Eigen::MatrixXd& g, const LinearFit& fit) {
   const long double sse = gl(k - 1, k - 1) - 2 * w.dot(gl.col(k - 1).head(p + 1)) +
                           w.dot(gl.topLeftCorner(p + 1, p + 1) * w);
   return static_cast<double>(sse);
+}
+
+double r2_from_gram(const Eigen::MatrixXd& g, const LinearFit& fit) {
+  const double n = g(0, 0), sse = sse_from_gram(g, fit), tss = tss_from_gram(g);
+  if (n < 2) return std::numeric_limits<double>::quiet_NaN();
+  // Σy² − (Σy)²/n of a constant y is rounding, not spread: below this it counts as zero.
+  const double rounding = 16 * n * std::numeric_limits<double>::epsilon() * g(g.rows() - 1, g.cols() - 1);
+  if (tss <= rounding) return sse == 0 ? 1.0 : 0.0;
+  return 1 - sse / tss;
 }
 
 double tss_from_gram(const Eigen::MatrixXd& g) {

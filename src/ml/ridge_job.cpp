@@ -42,25 +42,24 @@ LinearFit fit_model(const Eigen::MatrixXd& train, const ModelChoice& m, bool int
 }
 
 double score(const std::string& scoring, const Eigen::MatrixXd& test, const LinearFit& fit) {
-  const double sse = sse_from_gram(test, fit);
-  if (scoring == "neg_mean_squared_error") return -sse / test(0, 0);
-  return 1 - sse / tss_from_gram(test);  // r2
+  if (scoring == "neg_mean_squared_error") return -sse_from_gram(test, fit) / test(0, 0);
+  return r2_from_gram(test, fit);
 }
 
 }  // namespace
 
 PlannedGraph plan_ridge(const JobSpec& job) { return plan(job, open_xy(job)); }
 
-nlohmann::json run_ridge(Client& client, const JobSpec& job, AtomicOutput& output, std::ostream& report) {
+nlohmann::json run_ridge(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report) {
   const XyData in = open_xy(job);
   const bool intercept = job.model.fit_intercept;
-  std::optional<AtomicOutput> csv;
-  if (job.cv) csv.emplace(csv_path_for(job.output.path), job.output.overwrite);
+  const std::string csv = job.cv ? output.companion(csv_path_for(job.output.path)).temp_path() : std::string();
   const PlannedGraph pass = plan(job, in);
   const ValuePtr stats = client.gather(client.submit(pass.graph, pass.outputs).front());
 
   Eigen::MatrixXd total = Eigen::MatrixXd::Zero((*stats)[0].rows(), (*stats)[0].cols());
   for (const auto& fold : stats->blocks) total += fold;
+  require_finite_gram(total, in.x, in.y);
   nlohmann::json summary{{"passes", 1}};
   LinearFit final_fit;
   ParamSet best_params;
@@ -87,16 +86,13 @@ nlohmann::json run_ridge(Client& client, const JobSpec& job, AtomicOutput& outpu
       c.fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       candidates.push_back(std::move(c));
     }
-    const std::size_t best = rank_candidates(candidates);
+    const std::size_t best = rank_candidates(candidates, search.scoring);
     best_params = candidates[best].params;
 
     report << fmt::format("ridge: {}-fold cross-validation, scoring {}, {} candidate(s), 1 pass over the data\n", folds,
                           search.scoring, candidates.size());
-    publish_results(report, summary, output, csv->temp_path(), candidates, best, search.scoring);
-    if (!search.refit) {
-      csv->commit();
-      return summary;
-    }
+    publish_results(report, summary, output, csv, candidates, best, search.scoring);
+    if (!search.refit) return summary;
   }
   const ModelChoice final_model = choice_of(best_params, job);
   std::optional<PrincipalAxes> total_axes;
@@ -104,8 +100,7 @@ nlohmann::json run_ridge(Client& client, const JobSpec& job, AtomicOutput& outpu
   final_fit = fit_model(total, final_model, intercept, total_axes);
   ParamSet fitted{{"alpha", final_model.alpha}};
   if (final_model.components) fitted["pca.n_components"] = static_cast<double>(*final_model.components);
-  write_refit((job.cv ? output.reopen() : output.create()).id(), summary, final_fit.coef, final_fit.intercept, fitted);
-  if (csv) csv->commit();
+  write_refit(output.hdf5(), summary, final_fit.coef, final_fit.intercept, fitted);
   if (!job.cv) report << fmt::format("ridge: alpha = {:.6g}, fitted on {} rows\n", final_model.alpha, in.x.rows) << std::flush;
   return summary;
 }

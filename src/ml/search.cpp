@@ -5,10 +5,12 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <numeric>
 
 #include <fmt/format.h>
 
 #include "tessera/error.hpp"
+#include "tessera/util/log.hpp"
 
 namespace tessera {
 
@@ -31,20 +33,65 @@ SearchSpec search_of(const JobSpec& job, const std::string& parameter, double va
   return job.search.value_or(SearchSpec{{{parameter, {value}}}, default_scoring, true});
 }
 
-std::size_t rank_candidates(std::vector<Candidate>& candidates) {
+std::size_t rank_candidates(std::vector<Candidate>& candidates, const std::string& scoring) {
+  std::size_t undefined_splits = 0, splits = 0;
   for (auto& c : candidates) {
     const auto folds = static_cast<double>(c.scores.size());
     c.mean = 0;
-    for (double s : c.scores) c.mean += s / folds;
+    for (double s : c.scores) c.mean += s / folds;  // NaN if any split is NaN, as numpy's mean
     double var = 0;
     for (double s : c.scores) var += (s - c.mean) * (s - c.mean) / folds;
     c.std = std::sqrt(var);
+    splits += c.scores.size();
+    undefined_splits += static_cast<std::size_t>(std::count_if(c.scores.begin(), c.scores.end(), [](double s) { return std::isnan(s); }));
   }
-  for (auto& c : candidates)
-    c.rank = 1 + std::count_if(candidates.begin(), candidates.end(), [&](const Candidate& o) { return o.mean > c.mean; });
-  const auto best = std::min_element(candidates.begin(), candidates.end(),
-                                     [](const Candidate& a, const Candidate& b) { return a.rank < b.rank; });
-  return static_cast<std::size_t>(best - candidates.begin());
+  // Best mean first; a NaN mean ranks after every number, tied with the other NaNs (scikit-learn's
+  // rule). Sorting keeps this O(n log n) for grids of a million candidates.
+  std::vector<std::size_t> order(candidates.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  const auto better = [&](std::size_t a, std::size_t b) {
+    const double x = candidates[a].mean, y = candidates[b].mean;
+    if (std::isnan(x) || std::isnan(y)) return !std::isnan(x) && std::isnan(y);
+    return x > y;
+  };
+  std::stable_sort(order.begin(), order.end(), better);
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const bool tied = i > 0 && !better(order[i - 1], order[i]);
+    candidates[order[i]].rank = tied ? candidates[order[i - 1]].rank : static_cast<std::int64_t>(i + 1);
+  }
+  if (undefined_splits > 0) {
+    const std::string why = undefined_score_reason(scoring);
+    if (std::isnan(candidates[order.front()].mean))
+      throw InputError(fmt::format("every candidate's mean {} is NaN: {} is undefined on {} of {} splits ({}); use fewer folds "
+                                   "or [cv] shuffle = true",
+                                   scoring, scoring, undefined_splits, splits, why));
+    spdlog::warn("{} is undefined (NaN) on {} of {} splits ({}); candidates with a NaN mean rank last", scoring,
+                 undefined_splits, splits, why);
+  }
+  // The first of rank 1 in ParameterGrid order, as scikit-learn's best_index_.
+  std::size_t best = order.front();
+  for (std::size_t i : order)
+    if (candidates[i].rank == 1) best = std::min(best, i);
+  return best;
+}
+
+std::string undefined_score_reason(const std::string& scoring) {
+  if (scoring == "r2") return "a test fold has fewer than two rows";
+  if (scoring == "roc_auc" || scoring == "neg_log_loss") return "a test fold holds only one class";
+  return "the score is not defined on some test fold";
+}
+
+int digits_to_tell_apart(std::vector<double> values) {
+  values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }), values.end());
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  for (int digits = 6; digits < 17; ++digits) {
+    bool distinct = true;
+    for (std::size_t i = 1; i < values.size() && distinct; ++i)
+      distinct = fmt::format("{:.{}g}", values[i - 1], digits) != fmt::format("{:.{}g}", values[i], digits);
+    if (distinct) return digits;
+  }
+  return 17;
 }
 
 nlohmann::json params_json(const ParamSet& params) {
@@ -58,23 +105,32 @@ nlohmann::json params_json(const ParamSet& params) {
   return out;
 }
 
-void publish_results(std::ostream& report, nlohmann::json& summary, AtomicOutput& output, const std::string& csv_path,
+void publish_results(std::ostream& report, nlohmann::json& summary, OutputFile& output, const std::string& csv_path,
                      const std::vector<Candidate>& candidates, std::size_t best, const std::string& scoring) {
   print_results(report, candidates, scoring, best);
   add_results_json(summary, candidates, best);
   summary["scoring"] = scoring;
   summary["folds"] = candidates.front().scores.size();
   write_results_csv(csv_path, candidates);
-  hdf5::Handle file = output.create();
-  write_results(file.id(), candidates, best);
+  write_results(output.hdf5(), candidates, best);
 }
 
 void print_results(std::ostream& out, const std::vector<Candidate>& candidates, const std::string& scoring, std::size_t best) {
+  // As many digits as it takes for candidates of different ranks to look different.
+  std::vector<double> means;
+  for (const auto& c : candidates) means.push_back(c.mean);
+  const int digits = std::max(8, digits_to_tell_apart(means));
+  std::map<std::string, std::vector<double>> param_values;
+  for (const auto& c : candidates)
+    for (const auto& [name, value] : c.params) param_values[name].push_back(value);
+  std::map<std::string, int> param_digits;
+  for (const auto& [name, values] : param_values) param_digits[name] = digits_to_tell_apart(values);
+  const int width = digits + 8;
   for (const auto& [name, value] : candidates.front().params) out << fmt::format("{:>18} ", name);
-  out << fmt::format("{:>14} {:>12} {:>5}\n", "mean score", "std", "rank");
+  out << fmt::format("{:>{}} {:>12} {:>5}\n", "mean score", width, "std", "rank");
   for (const auto& c : candidates) {
-    for (const auto& [name, value] : c.params) out << fmt::format("{:>18.6g} ", value);
-    out << fmt::format("{:>14.8g} {:>12.4g} {:>5}\n", c.mean, c.std, c.rank);
+    for (const auto& [name, value] : c.params) out << fmt::format("{:>18.{}g} ", value, param_digits[name]);
+    out << fmt::format("{:>{}.{}g} {:>12.4g} {:>5}\n", c.mean, width, digits, c.std, c.rank);
   }
   out << fmt::format("best: {}, mean {} = {:.10g}\n", params_json(candidates[best].params).dump(), scoring,
                      candidates[best].mean)
@@ -101,25 +157,40 @@ void write_column(hid_t file, const std::string& name, const std::vector<Candida
 }  // namespace
 
 void write_results(hid_t file, const std::vector<Candidate>& candidates, std::size_t best) {
-  for (const auto& [name, value] : candidates.front().params)
-    write_column(file, "param_" + name, candidates, [&name = name](const Candidate& c) { return c.params.at(name); });
+  for (const auto& [name, value] : candidates.front().params) {
+    if (name == "pca.n_components") {
+      std::vector<std::int64_t> counts;
+      for (const auto& c : candidates) counts.push_back(static_cast<std::int64_t>(c.params.at(name)));
+      hdf5::write_integers(file, "param_" + name, counts.data(), counts.size(), 0);
+    } else {
+      write_column(file, "param_" + name, candidates, [&name = name](const Candidate& c) { return c.params.at(name); });
+    }
+  }
   for (std::size_t k = 0; k < candidates.front().scores.size(); ++k)
     write_column(file, fmt::format("split{}_test_score", k), candidates, [k](const Candidate& c) { return c.scores[k]; });
   write_column(file, "mean_test_score", candidates, [](const Candidate& c) { return c.mean; });
   write_column(file, "std_test_score", candidates, [](const Candidate& c) { return c.std; });
-  write_column(file, "rank_test_score", candidates, [](const Candidate& c) { return static_cast<double>(c.rank); });
+  std::vector<std::int64_t> ranks;
+  for (const auto& c : candidates) ranks.push_back(c.rank);
+  hdf5::write_integers(file, "rank_test_score", ranks.data(), ranks.size(), 0);
   write_column(file, "fit_seconds", candidates, [](const Candidate& c) { return c.fit_seconds; });
   hdf5::write_scalar(file, "best_score", candidates[best].mean);
 }
 
 void write_refit(hid_t file, nlohmann::json& summary, const Eigen::VectorXd& coef, double intercept, const ParamSet& params) {
+  if (!coef.allFinite() || !std::isfinite(intercept))
+    throw InputError("the refitted coefficients are not finite (are the features' values too large to square in double "
+                     "precision?)");
   hdf5::write_matrix(file, "coef", coef.data(), static_cast<std::uint64_t>(coef.size()), 0);
   hdf5::write_scalar(file, "intercept", intercept);
   summary["coef"] = std::vector<double>(coef.data(), coef.data() + coef.size());
   summary["intercept"] = intercept;
   for (const auto& [name, value] : params) {
     const std::string field = name == "pca.n_components" ? "pca_n_components" : name;
-    hdf5::write_scalar(file, field, value);
+    if (name == "pca.n_components")
+      hdf5::write_integer(file, field, static_cast<std::int64_t>(value));
+    else
+      hdf5::write_scalar(file, field, value);
     summary[field] = params_json({{name, value}})[name];
   }
 }
@@ -132,7 +203,12 @@ void write_results_csv(const std::string& path, const std::vector<Candidate>& ca
   for (std::size_t k = 0; k < candidates.front().scores.size(); ++k) csv << "split" << k << "_test_score,";
   csv << "mean_test_score,std_test_score,rank_test_score,fit_seconds\n";
   for (const auto& c : candidates) {
-    for (const auto& [name, value] : c.params) csv << value << ",";
+    for (const auto& [name, value] : c.params) {
+      if (name == "pca.n_components")
+        csv << static_cast<std::int64_t>(value) << ",";
+      else
+        csv << value << ",";
+    }
     for (double s : c.scores) csv << s << ",";
     csv << c.mean << "," << c.std << "," << c.rank << "," << c.fit_seconds << "\n";
   }

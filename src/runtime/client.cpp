@@ -10,6 +10,7 @@
 #include "tessera/runtime/result_store.hpp"
 #include "tessera/runtime/scheduler.hpp"
 #include "tessera/runtime/task_runner.hpp"
+#include "tessera/util/interrupt.hpp"
 
 namespace tessera {
 
@@ -38,7 +39,8 @@ struct ClientState {
   Scheduler scheduler;
   ResultStore local_store;  // used when rank 0 runs alone
   Backoff backoff;
-  std::optional<TaskError> failure;
+  /// The first failure anywhere (a task's TaskError, or Interrupted); rethrown by every wait.
+  std::exception_ptr failure;
   std::unordered_map<TaskKey, ValuePtr, TaskKeyHash> gathered;
   std::vector<std::optional<protocol::StoreStats>> stats_replies;
   ClientStats stats;
@@ -50,6 +52,7 @@ struct ClientState {
   /// One round of progress: take messages, start ready tasks, release dead results, then idle
   /// briefly if nothing happened.
   void pump() {
+    if (!failure && interrupt_signal()) failure = std::make_exception_ptr(Interrupted(interrupt_signal()));
     bool active = false;
     while (auto message = mailbox.poll()) {
       handle(*message);
@@ -99,7 +102,8 @@ struct ClientState {
     }
     if (!report.failed.empty() && !failure) {
       const auto& f = report.failed.front();
-      failure.emplace(f.key.hex(), f.kernel, rank, f.message, f.input_error);
+      failure = f.signal ? std::make_exception_ptr(Interrupted(f.signal))
+                         : std::make_exception_ptr(TaskError(f.key.hex(), f.kernel, rank, f.message, f.input_error));
     }
   }
 
@@ -137,7 +141,7 @@ struct ClientState {
   }
 
   void throw_if_failed() const {
-    if (failure) throw *failure;
+    if (failure) std::rethrow_exception(failure);
   }
 
   void wait(const TaskKey& key) {
@@ -227,13 +231,16 @@ ValuePtr Client::gather(const Future& future) {
   wait(future);
   const TaskKey& key = future.key();
   if (state_->local()) return state_->local_store.get(key);
-  if (auto it = state_->gathered.find(key); it != state_->gathered.end()) return it->second;
   state_->mailbox.post(state_->scheduler.holder(key), Tag::fetch, protocol::Fetch{key});
   while (!state_->gathered.count(key)) {
     state_->throw_if_failed();
     state_->pump();
   }
-  return state_->gathered.at(key);
+  // The caller owns the value from here: rank 0 keeps nothing it gathered.
+  const auto it = state_->gathered.find(key);
+  ValuePtr value = std::move(it->second);
+  state_->gathered.erase(it);
+  return value;
 }
 
 std::vector<protocol::StoreStats> Client::store_stats() {

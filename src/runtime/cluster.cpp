@@ -10,6 +10,8 @@ int exit_code_for_current_exception() {
     throw;
   } catch (const InputError&) {
     return exit_code::bad_input;
+  } catch (const Interrupted& e) {
+    return exit_code::signalled(e.signal());
   } catch (const TaskError& e) {
     return e.input_error() ? exit_code::bad_input : exit_code::failure;
   } catch (...) {

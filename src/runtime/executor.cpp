@@ -31,7 +31,9 @@ struct Executor::Shared {
 
   Shared(const KernelRegistry& k, int r) : kernels(k), rank(r) {}
 
-  const KernelRegistry& kernels;
+  /// A copy, owned with the threads: a thread still inside a kernel when the Executor is
+  /// destroyed (and detached) must not outlive the registry its kernel lives in.
+  const KernelRegistry kernels;
   const int rank;
   ResultStore store;
   std::mutex mutex;

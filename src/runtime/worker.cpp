@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "tessera/runtime/backoff.hpp"
+#include "tessera/util/interrupt.hpp"
 
 namespace tessera {
 
@@ -23,7 +24,13 @@ int Worker::run() {
         if (shutting_down_) break;
       }
       protocol::Report report;
-      if (compute_.collect(report)) {
+      bool any = compute_.collect(report);
+      if (const int signal = interrupt_signal(); signal && !told_interrupt_) {
+        // Rank 0 decides: it ends the job on every rank, as for any failure.
+        report.failed.push_back(protocol::Failure{TaskKey{}, "worker", "stopped by " + signal_name(signal), false, signal});
+        told_interrupt_ = any = true;
+      }
+      if (any) {
         mailbox_.post(0, Tag::report, report);
         active = true;
       }

@@ -1,5 +1,5 @@
 // The HDF5 layer on real files: type conversion, shape checks, errors that name the file and dataset,
-// and output that appears whole or not at all.
+// and typed output.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -8,7 +8,6 @@
 #include <fstream>
 
 #include "tessera/error.hpp"
-#include "tessera/io/atomic_output.hpp"
 #include "tessera/io/hdf5.hpp"
 #include "tessera/ml/data_source.hpp"
 
@@ -89,26 +88,45 @@ TEST_F(Hdf5Io, BadFilesAreNamed) {
   EXPECT_THROW(hdf5::open_for_reading(dir_.string()), InputError);
 }
 
-TEST_F(Hdf5Io, AtomicOutputAppearsOnlyOnCommit) {
-  const std::string out = (dir_ / "result.h5").string();
-  {
-    AtomicOutput o(out, false);
-    hdf5::Handle f = o.create();
-    hdf5::write_scalar(f.id(), "n", 3.0);
-    EXPECT_FALSE(fs::exists(out));
-    EXPECT_TRUE(fs::exists(o.temp_path()));
-  }  // not committed: the temporary file is gone
-  EXPECT_FALSE(fs::exists(out));
-  EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 1) << "only mixed.h5 remains";
-  {
-    AtomicOutput o(out, false);
-    o.create();
-    o.commit();
+TEST_F(Hdf5Io, RowReaderRefusesAThreeDimensionalDatasetBeforeReadingItsShape) {
+  // It used to read the three dimensions into a two-element array (ASan: stack-buffer-overflow).
+  hdf5::Handle f = hdf5::open_for_reading(path_);
+  try {
+    hdf5::RowReader reader(f.id(), "cube");
+    FAIL() << "a 3-D dataset was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("'cube' is 3-D"), std::string::npos) << e.what();
   }
-  EXPECT_TRUE(fs::exists(out));
-  EXPECT_THROW(AtomicOutput(out, false), InputError);
-  EXPECT_NO_THROW(AtomicOutput(out, true));
-  EXPECT_THROW(AtomicOutput((dir_ / "no/such/dir/x.h5").string(), true), InputError);
+}
+
+TEST_F(Hdf5Io, RowReaderRefusesRowsPastTheEnd) {
+  hdf5::Handle f = hdf5::open_for_reading(path_);
+  const hdf5::RowReader reader(f.id(), "ints");
+  std::vector<double> out(8);
+  EXPECT_THROW(reader.read(0, 4, out.data()), InputError);  // 3 rows
+  reader.read(1, 3, out.data());
+  EXPECT_EQ(out[0], 3);
+  EXPECT_EQ(out[3], 6);
+}
+
+TEST_F(Hdf5Io, StringsAreUtf8AndCountsAreIntegers) {
+  const std::string out = (dir_ / "typed.h5").string();
+  {
+    hdf5::Handle f(H5Fcreate(out.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
+    hdf5::write_string(f.id(), "solver", "tsqr");
+    hdf5::write_integer(f.id(), "n", 123456789012345);
+    const std::int64_t m[4] = {1, 2, 3, 4};
+    hdf5::write_integers(f.id(), "counts", m, 2, 2);
+  }
+  hdf5::Handle f = hdf5::open_for_reading(out);
+  hdf5::Handle d(H5Dopen2(f.id(), "solver", H5P_DEFAULT));
+  hdf5::Handle type(H5Dget_type(d.id()));
+  EXPECT_EQ(H5Tget_cset(type.id()), H5T_CSET_UTF8);
+  EXPECT_EQ(hdf5::describe(f.id(), out, "n").type, "int64");
+  const auto counts = hdf5::describe(f.id(), out, "counts");
+  EXPECT_EQ(counts.type, "int64");
+  EXPECT_EQ(counts.dims, (std::vector<std::uint64_t>{2, 2}));
+  EXPECT_EQ(hdf5::read_all(f.id(), "n"), std::vector<double>{123456789012345.0});
 }
 
 }  // namespace

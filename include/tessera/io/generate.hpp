@@ -1,10 +1,14 @@
 #pragma once
 /// @file
-/// `tessera generate`: synthetic regression or classification data, written by all ranks in
-/// parallel (each its own contiguous chunks) through parallel HDF5. Every value is a pure function
-/// of (seed, position), so the file's bytes do not depend on the number of ranks.
+/// `tessera generate`: synthetic regression or classification data. Rank 0 lays the file out (the
+/// chunked datasets, their storage allocated and reserved on disk); then every rank writes the raw
+/// bytes of its own contiguous run of chunks with pwrite. Every value is a pure function of
+/// (seed, position) and the layout is rank 0's alone, so the file's bytes do not depend on the
+/// number of ranks. Each step ends with a verdict all ranks share, so a failure anywhere (a full
+/// disk, a signal) ends every rank with the same error and leaves no file behind.
 #include <boost/mpi/communicator.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace tessera {
@@ -13,7 +17,7 @@ struct GenerateOptions {
   std::string kind;  ///< "regression" or "classification"
   std::int64_t rows = 0, cols = 0;
   std::uint64_t seed = 0;
-  std::int64_t chunk_rows = 65536;
+  std::optional<std::int64_t> chunk_rows;  ///< default: 65,536, fewer when rows are too wide for HDF5's 4 GiB chunks
   double noise = 1.0;
   std::string output;
   bool overwrite = false;
@@ -21,7 +25,8 @@ struct GenerateOptions {
 
 /// Writes X (rows x cols), y (rows), coef_true (cols) and expected_y (rows: E[y | x], the
 /// noiseless Xβ or the probability of class 1). Collective over `world`.
-/// Throws InputError (on every rank) for bad options or an unusable output path.
+/// Throws InputError (on every rank) for bad options or an unusable output path, IoError for a
+/// failed write, Interrupted for a signal.
 void generate(const boost::mpi::communicator& world, const GenerateOptions& options);
 
 /// The standard-normal value at (seed, stream, counter), reproducible anywhere.

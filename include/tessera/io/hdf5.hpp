@@ -51,14 +51,17 @@ struct DatasetInfo {
 /// InputError "<file>: no dataset '<name>'" when it does not exist.
 DatasetInfo describe(hid_t file, const std::string& file_name, const std::string& dataset);
 /// Every dataset in the file, depth first, with its path.
-std::vector<DatasetInfo> list_datasets(hid_t file);
+std::vector<DatasetInfo> list_datasets(hid_t file, const std::string& file_name);
 
 /// Reads row ranges of one 1-D or 2-D numeric dataset, converted to float64, row-major.
 class RowReader {
  public:
+  /// InputError for a dataset that is not 1-D or 2-D.
   RowReader(hid_t file, const std::string& dataset);
-  /// Reads rows [row_begin, row_end) into `out` (rows x cols).
+  /// Reads rows [row_begin, row_end) into `out` (rows x cols); InputError when the dataset has
+  /// fewer rows (it changed since the job was planned).
   void read(std::uint64_t row_begin, std::uint64_t row_end, double* out) const;
+  std::uint64_t rows() const { return dims_[0]; }
   std::uint64_t cols() const { return dims_[1]; }
 
  private:
@@ -77,6 +80,10 @@ std::vector<double> read_all(hid_t file, const std::string& dataset);
 /// Writes a row-major rows x cols float64 dataset (cols = 0: a 1-D dataset of `rows`).
 void write_matrix(hid_t file, const std::string& name, const double* data, std::uint64_t rows, std::uint64_t cols);
 void write_scalar(hid_t file, const std::string& name, double value);
+/// Counts (rows, ranks, confusion matrices) as 64-bit integers, not floats.
+void write_integer(hid_t file, const std::string& name, std::int64_t value);
+void write_integers(hid_t file, const std::string& name, const std::int64_t* data, std::uint64_t rows, std::uint64_t cols);
+/// Strings are written as variable-length UTF-8.
 void write_strings(hid_t file, const std::string& name, const std::vector<std::string>& values);
 /// A scalar string dataset.
 void write_string(hid_t file, const std::string& name, const std::string& value);

@@ -51,6 +51,9 @@ struct SearchSpec {
   std::map<std::string, std::vector<double>> grid;
   std::string scoring;
   bool refit = true;
+  /// The most candidates (the product of the grid's value counts) a search may have, so a typo
+  /// cannot expand into more candidates than memory holds.
+  std::int64_t max_candidates = 1'000'000;
 };
 
 /// Optional [predict]: apply the fitted model to another file's features.

@@ -3,6 +3,7 @@
 /// The datasets a job reads, checked on rank 0 before any task runs: the file opens, the dataset
 /// exists, is numeric, non-empty and of the right shape. (NaN/Inf are found by the read tasks,
 /// which see the values.)
+#include <Eigen/Core>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,6 +28,14 @@ struct RowChunk {
   std::int64_t begin = 0, end = 0;
 };
 std::vector<RowChunk> row_chunks(std::int64_t rows, std::int64_t chunk_rows);
+
+/// Sums of squares and products can overflow although every value is finite (|x| above about
+/// 1e154). InputError naming the first column whose sums are not finite — a column of `x`
+/// (0-based), or `y` — unless XᵀX, Xᵀy and yᵀy are all finite.
+void require_finite_sums(const Eigen::Ref<const Eigen::MatrixXd>& xtx, const Eigen::Ref<const Eigen::VectorXd>& xty, double yy,
+                         const MatrixSource& x, const MatrixSource& y);
+/// The same check on an augmented Gram matrix [1 X y]ᵀ[1 X y] (ones column first).
+void require_finite_gram(const Eigen::MatrixXd& gram, const MatrixSource& x, const MatrixSource& y);
 
 /// The job's chunk size: `requested` if given, else the dataset's chunking, else 65,536 rows.
 std::int64_t choose_chunk_rows(const std::optional<std::int64_t>& requested, const MatrixSource& source);

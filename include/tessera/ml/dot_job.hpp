@@ -9,6 +9,6 @@ namespace tessera {
 
 /// `out_path` and `offset` say where the write tasks put C (see hdf5::create_contiguous).
 PlannedGraph plan_dot(const JobSpec& job, int workers, const std::string& out_path, std::uint64_t offset);
-nlohmann::json run_dot(Client& client, const JobSpec& job, AtomicOutput& output);
+nlohmann::json run_dot(Client& client, const JobSpec& job, OutputFile& output);
 
 }  // namespace tessera

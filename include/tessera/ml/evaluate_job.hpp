@@ -12,6 +12,6 @@
 namespace tessera {
 
 PlannedGraph plan_evaluate(const JobSpec& job);
-nlohmann::json run_evaluate(Client& client, const JobSpec& job, AtomicOutput& output, std::ostream& report);
+nlohmann::json run_evaluate(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report);
 
 }  // namespace tessera

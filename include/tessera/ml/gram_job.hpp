@@ -6,6 +6,6 @@
 namespace tessera {
 
 PlannedGraph plan_gram(const JobSpec& job);
-nlohmann::json run_gram(Client& client, const JobSpec& job, AtomicOutput& output);
+nlohmann::json run_gram(Client& client, const JobSpec& job, OutputFile& output);
 
 }  // namespace tessera

@@ -14,6 +14,6 @@ namespace tessera {
 
 /// The first pass (the later ones depend on its results).
 PlannedGraph plan_logistic(const JobSpec& job);
-nlohmann::json run_logistic(Client& client, const JobSpec& job, AtomicOutput& output, std::ostream& report);
+nlohmann::json run_logistic(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report);
 
 }  // namespace tessera

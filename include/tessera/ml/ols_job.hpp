@@ -13,6 +13,6 @@ namespace tessera {
 PlannedGraph plan_ols(const JobSpec& job);
 /// Fits, writes every quantity of the report (and predictions) into `output`, prints the table to
 /// `report`, and returns the report's JSON fields.
-nlohmann::json run_ols(Client& client, const JobSpec& job, AtomicOutput& output, std::ostream& report);
+nlohmann::json run_ols(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report);
 
 }  // namespace tessera

@@ -34,5 +34,8 @@ LinearFit pca_ridge_from_gram(const Eigen::MatrixXd& g, const PrincipalAxes& axe
 double sse_from_gram(const Eigen::MatrixXd& g, const LinearFit& fit);
 /// Σ (y − ȳ)² over those rows.
 double tss_from_gram(const Eigen::MatrixXd& g);
+/// R² of `fit` on the rows `g` summarises, as scikit-learn's r2_score: NaN for fewer than two
+/// rows; for a constant y, 1 if the fit is exact and 0 otherwise.
+double r2_from_gram(const Eigen::MatrixXd& g, const LinearFit& fit);
 
 }  // namespace tessera

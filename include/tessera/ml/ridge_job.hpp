@@ -11,6 +11,6 @@
 namespace tessera {
 
 PlannedGraph plan_ridge(const JobSpec& job);
-nlohmann::json run_ridge(Client& client, const JobSpec& job, AtomicOutput& output, std::ostream& report);
+nlohmann::json run_ridge(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report);
 
 }  // namespace tessera

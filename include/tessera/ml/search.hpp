@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "tessera/io/atomic_output.hpp"
+#include "tessera/io/output_file.hpp"
 #include "tessera/io/hdf5.hpp"
 #include "tessera/job/job_spec.hpp"
 
@@ -38,13 +38,21 @@ struct Candidate {
 };
 
 /// Fills each candidate's mean, (population) std and rank — 1 for the best mean, ties sharing the
-/// smallest rank, as scikit-learn ranks — and returns the index of the best (the first of rank 1).
-std::size_t rank_candidates(std::vector<Candidate>& candidates);
+/// smallest rank, NaN means last, as scikit-learn ranks — and returns the index of the best (the
+/// first of rank 1). Warns when some split's `scoring` is undefined (NaN); InputError when every
+/// candidate's mean is.
+std::size_t rank_candidates(std::vector<Candidate>& candidates, const std::string& scoring);
+
+/// Why `scoring` can be undefined on a split, for messages.
+std::string undefined_score_reason(const std::string& scoring);
+
+/// The fewest significant digits (6 to 17) that print every distinct finite value differently.
+int digits_to_tell_apart(std::vector<double> values);
 
 /// Everything a search reports, in one call: the table on `report`; `cv_results`, `best_params`,
 /// `best_score`, `scoring`, `folds` in `summary`; the CSV at `csv_path`; the results datasets in
 /// the output file, which this creates.
-void publish_results(std::ostream& report, nlohmann::json& summary, AtomicOutput& output, const std::string& csv_path,
+void publish_results(std::ostream& report, nlohmann::json& summary, OutputFile& output, const std::string& csv_path,
                      const std::vector<Candidate>& candidates, std::size_t best, const std::string& scoring);
 
 /// The results table as people read it.

@@ -14,7 +14,7 @@ namespace tessera {
 
 class Executor {
  public:
-  /// `kernels` must outlive the threads (registries live for the whole program).
+  /// Keeps its own copy of `kernels`, which its threads share.
   Executor(const KernelRegistry& kernels, int rank);
   /// Joins idle threads. A thread still inside a kernel is detached: it co-owns everything it
   /// touches, so it can finish safely after this object is gone (the process is ending).

@@ -72,9 +72,10 @@ struct Failure {
   std::string kernel;
   std::string message;
   bool input_error = false;
+  int signal = 0;  ///< nonzero: not a task's failure, the worker was stopped by this signal
   template <class A>
   void serialize(A& ar, unsigned) {
-    ar & key & kernel & message & input_error;
+    ar & key & kernel & message & input_error & signal;
   }
 };
 

@@ -5,7 +5,10 @@
 
 namespace tessera {
 
-/// Sets up the default logger for this rank. `verbose` shows debug lines.
-void init_logging(int rank, bool verbose = false);
+enum class LogLevel { quiet, normal, verbose };
+
+/// Sets up the default logger for this rank: `quiet` shows warnings and errors only, `verbose`
+/// adds debug lines.
+void init_logging(int rank, LogLevel level = LogLevel::normal);
 
 }  // namespace tessera
