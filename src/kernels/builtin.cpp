@@ -7,6 +7,7 @@ namespace tessera {
 void register_io_kernels(KernelRegistry& registry);
 void register_linalg_kernels(KernelRegistry& registry);
 void register_least_squares_kernels(KernelRegistry& registry);
+void register_exact_gram_kernels(KernelRegistry& registry);
 void register_cv_kernels(KernelRegistry& registry);
 void register_logistic_kernels(KernelRegistry& registry);
 void register_metrics_kernels(KernelRegistry& registry);
@@ -16,6 +17,7 @@ void register_builtin_kernels(KernelRegistry& registry) {
   register_io_kernels(registry);
   register_linalg_kernels(registry);
   register_least_squares_kernels(registry);
+  register_exact_gram_kernels(registry);
   register_cv_kernels(registry);
   register_logistic_kernels(registry);
   register_metrics_kernels(registry);

@@ -64,10 +64,104 @@ OlsSolution solve_from_r(const MatrixXld& r_aug, std::int64_t n, bool intercept)
   return s;
 }
 
-VectorXld normal_solve(const OlsSolution& s, const VectorXld& g) {
+ErrorEstimate estimate_error(const OlsSolution& s, bool normal_equations) {
   const auto m = static_cast<Eigen::Index>(s.kept.size());
-  const auto rxx = s.r.topLeftCorner(m, m).triangularView<Eigen::Upper>();
-  return rxx.solve(rxx.transpose().solve(g));
+  if (m == 0) return {};
+  const MatrixXld r = s.r.topLeftCorner(m, m).triangularView<Eigen::Upper>();
+  VectorXld norms(m);
+  for (Eigen::Index j = 0; j < m; ++j) norms(j) = r.col(j).norm();
+  Eigen::JacobiSVD<MatrixXld> svd(r * norms.cwiseInverse().asDiagonal());
+  const auto& sv = svd.singularValues();
+  const double sigma_max = static_cast<double>(sv(0)), kappa = static_cast<double>(sv(0) / sv(m - 1));
+  const VectorXld beta_scaled = s.beta.cwiseProduct(norms);
+  const double beta_norm = static_cast<double>(beta_scaled.norm());
+  const double residual = std::sqrt(static_cast<double>(s.rss)), y_norm = std::sqrt(static_cast<double>(s.yy));
+  // u times a modest growth factor: Householder QR's errors grow like √(columns) in practice.
+  const double u = std::numeric_limits<double>::epsilon() / 2 * std::sqrt(static_cast<double>(m + 1));
+  const double amplification = normal_equations ? kappa * kappa : kappa;
+  const double absolute = u * amplification * (beta_norm + kappa * residual / sigma_max);
+  ErrorEstimate e;
+  for (Eigen::Index j = 0; j < m; ++j) {
+    const double b = std::abs(static_cast<double>(beta_scaled(j)));
+    e.coef = std::max(e.coef, b > 0 ? absolute / b : std::numeric_limits<double>::infinity());
+  }
+  e.stderr_ = u * (2 * amplification + (residual > 0 ? y_norm / residual : std::numeric_limits<double>::infinity()));
+  if (!std::isfinite(kappa)) e.coef = e.stderr_ = std::numeric_limits<double>::infinity();
+  return e;
+}
+
+namespace {
+
+// Binary128 arithmetic (GCC's __float128, in software): 113 significant bits, enough to solve
+// the normal equations of a design with a scaled condition number of 1e10 (κ² = 1e20) to about
+// 12 digits. Only k x k matrices are solved in it.
+__extension__ typedef __float128 Quad;
+
+Quad quad_sqrt(Quad a) {
+  if (a <= 0) return 0;
+  Quad x = static_cast<Quad>(std::sqrt(static_cast<long double>(a)));
+  for (int i = 0; i < 2; ++i) x = (x + a / x) / 2;  // Newton: each step doubles the correct bits
+  return x;
+}
+
+}  // namespace
+
+OlsSolution solve_from_exact_gram(const Eigen::MatrixXd& hi, const Eigen::MatrixXd& lo, const OlsSolution& first) {
+  const Eigen::Index k = hi.rows(), y = k - 1;
+  const auto m = first.kept.size();
+  const auto g = [&](Eigen::Index i, Eigen::Index j) { return static_cast<Quad>(hi(i, j)) + static_cast<Quad>(lo(i, j)); };
+  const auto col = [&](std::size_t i) { return static_cast<Eigen::Index>(first.kept[i]); };
+  // Cholesky of the kept columns' Gram matrix: A = L Lᵀ, row-major lower triangle.
+  std::vector<Quad> l(m * m, 0), z(m, 0);
+  for (std::size_t j = 0; j < m; ++j) {
+    Quad d = g(col(j), col(j));
+    for (std::size_t t = 0; t < j; ++t) d -= l[j * m + t] * l[j * m + t];
+    if (!(d > 0))
+      throw InputError("ols: the design's kept columns are numerically dependent even in extended precision; remove "
+                       "nearly collinear columns");
+    l[j * m + j] = quad_sqrt(d);
+    for (std::size_t i = j + 1; i < m; ++i) {
+      Quad v = g(col(i), col(j));
+      for (std::size_t t = 0; t < j; ++t) v -= l[i * m + t] * l[j * m + t];
+      l[i * m + j] = v / l[j * m + j];
+    }
+  }
+  // z = L⁻¹ Xᵀy, β = L⁻ᵀ z, and RSS = yᵀy − zᵀz.
+  Quad zz = 0;
+  for (std::size_t i = 0; i < m; ++i) {
+    Quad v = g(col(i), y);
+    for (std::size_t t = 0; t < i; ++t) v -= l[i * m + t] * z[t];
+    z[i] = v / l[i * m + i];
+    zz += z[i] * z[i];
+  }
+  std::vector<Quad> beta(m, 0);
+  for (std::size_t i = m; i-- > 0;) {
+    Quad v = z[i];
+    for (std::size_t t = i + 1; t < m; ++t) v -= l[t * m + i] * beta[t];
+    beta[i] = v / l[i * m + i];
+  }
+  // diag((L Lᵀ)⁻¹)_j = Σ_i (L⁻¹)_ij², with L⁻¹ lower triangular, column by column.
+  VectorXld diag(static_cast<Eigen::Index>(m));
+  std::vector<Quad> inv(m);
+  for (std::size_t j = 0; j < m; ++j) {
+    Quad sum = 0;
+    for (std::size_t i = j; i < m; ++i) {
+      Quad v = i == j ? 1 : 0;
+      for (std::size_t t = j; t < i; ++t) v -= l[i * m + t] * inv[t];
+      inv[i] = v / l[i * m + i];
+      sum += inv[i] * inv[i];
+    }
+    diag(static_cast<Eigen::Index>(j)) = static_cast<long double>(sum);
+  }
+  OlsSolution s = first;
+  s.beta.resize(static_cast<Eigen::Index>(m));
+  for (std::size_t i = 0; i < m; ++i) s.beta(static_cast<Eigen::Index>(i)) = static_cast<long double>(beta[i]);
+  const Quad yy = g(y, y);
+  s.yy = static_cast<long double>(yy);
+  s.rss = static_cast<long double>(yy - zz > 0 ? yy - zz : Quad(0));
+  s.tss = static_cast<long double>(first.intercept ? yy - g(0, y) * g(0, y) / g(0, 0) : yy);
+  s.diag_inverse = std::move(diag);
+  return s;
 }
 
 OlsReport make_report(const OlsSolution& s, const std::vector<std::string>& names, const std::string& solver) {
@@ -81,17 +175,21 @@ OlsReport make_report(const OlsSolution& s, const std::vector<std::string>& name
   const auto m = static_cast<Eigen::Index>(s.kept.size());
   r.df_resid = s.n - m;
   const double rss = static_cast<double>(s.rss), tss = static_cast<double>(s.tss);
+  const long double rss_ld = s.rss;
   const double sigma2 = r.df_resid > 0 ? rss / static_cast<double>(r.df_resid) : nan;
   r.rse = std::sqrt(sigma2);
 
-  // Var(beta) = sigma^2 (RᵀR)⁻¹, whose diagonal is the squared row norms of R⁻¹.
-  const MatrixXld rinv = s.r.topLeftCorner(m, m).triangularView<Eigen::Upper>().solve(MatrixXld::Identity(m, m));
+  // Var(beta) = sigma^2 (RᵀR)⁻¹, whose diagonal is the squared row norms of R⁻¹ (or was computed
+  // in extended precision by the refit).
+  VectorXld diag_inverse = s.diag_inverse;
+  if (diag_inverse.size() != m)
+    diag_inverse = s.r.topLeftCorner(m, m).triangularView<Eigen::Upper>().solve(MatrixXld::Identity(m, m)).rowwise().squaredNorm();
   std::vector<double> coef(static_cast<std::size_t>(names.size()) + off, nan), se = coef, t = coef, pv = coef;
   const boost::math::students_t tdist(r.df_resid > 0 ? static_cast<double>(r.df_resid) : 1.0);
   for (Eigen::Index i = 0; i < m; ++i) {
     const auto col = static_cast<std::size_t>(s.kept[static_cast<std::size_t>(i)]);
     coef[col] = static_cast<double>(s.beta(i));
-    se[col] = static_cast<double>(std::sqrt(static_cast<long double>(sigma2) * rinv.row(i).squaredNorm()));
+    se[col] = r.df_resid > 0 ? static_cast<double>(std::sqrt(rss_ld / static_cast<long double>(r.df_resid) * diag_inverse(i))) : nan;
     t[col] = coef[col] / se[col];
     pv[col] = std::isfinite(t[col]) ? 2 * boost::math::cdf(boost::math::complement(tdist, std::abs(t[col]))) : nan;
   }
@@ -125,7 +223,7 @@ OlsReport make_report(const OlsSolution& s, const std::vector<std::string>& name
 
 std::string format_report(const OlsReport& r) {
   std::string out = fmt::format("OLS ({} solver{})   n = {}   p = {}   df_resid = {}\n", r.solver,
-                                r.refined ? ", refined in extended precision" : "", r.n, r.p, r.df_resid);
+                                r.refined ? ", refitted in extended precision" : "", r.n, r.p, r.df_resid);
   out += fmt::format("{:<20} {:>15} {:>13} {:>10} {:>11}\n", "", "coef", "std err", "t", "P>|t|");
   auto row = [&](const std::string& name, double c, double se, double t, double p) {
     if (std::isnan(c))

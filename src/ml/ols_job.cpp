@@ -15,10 +15,10 @@
 namespace tessera {
 namespace {
 
-/// Above this condition number (of the design with unit-norm columns) a QR in double may lose
-/// the 7th significant digit of a standard error, so the fit is redone in extended precision
-/// and refined. Well-conditioned data never pays for it.
-constexpr double refine_above_scaled_cond = 1e6;
+/// The largest estimated relative error of a coefficient or standard error that is accepted from
+/// the double-precision solution (9 correct digits promised, one more kept in hand); above it
+/// the fit is redone from the double-double Gram matrix.
+constexpr double accepted_error = 1e-10;
 /// Above this, Cholesky on XᵀX (whose condition number is the square) cannot be trusted.
 constexpr double cholesky_max_scaled_cond = 1e7;
 
@@ -58,20 +58,30 @@ OlsInputs check_inputs(const JobSpec& job) {
   return in;
 }
 
-Params qr_params(bool intercept, bool extended) {
-  return Params{{"intercept", std::int64_t{intercept}}, {"extended", std::int64_t{extended}}};
-}
-
 PlannedGraph plan_first_pass(const JobSpec& job, const OlsInputs& in) {
   PlannedGraph plan;
   const ChunkReads reads = read_xy_chunks(plan.graph, in.x, in.y, in.chunk_rows);
   if (job.model.solver == "cholesky") {
     plan.outputs = {tree_reduce(plan.graph, per_chunk(plan.graph, reads, "gram_aug", {{"intercept", std::int64_t{in.intercept}}}))};
   } else {
-    const Params params = qr_params(in.intercept, false);
-    plan.outputs = {tree_reduce(plan.graph, per_chunk(plan.graph, reads, "qr_rows", params), "qr_merge", params)};
+    plan.outputs = {tree_reduce(plan.graph, per_chunk(plan.graph, reads, "qr_rows", {{"intercept", std::int64_t{in.intercept}}}),
+                                "qr_merge")};
   }
   return plan;
+}
+
+/// The refit's one pass: [1 X y]ᵀ[1 X y] summed in double-double precision.
+PlannedGraph plan_exact_gram(const OlsInputs& in) {
+  PlannedGraph plan;
+  const ChunkReads reads = read_xy_chunks(plan.graph, in.x, in.y, in.chunk_rows);
+  plan.outputs = {tree_reduce(plan.graph, per_chunk(plan.graph, reads, "gram_dd", {{"intercept", std::int64_t{in.intercept}}}), "sum_dd")};
+  return plan;
+}
+
+/// R of [1 X y] (TSQR) or its Gram matrix (Cholesky): finite unless a sum of squares overflowed.
+void require_finite_first_pass(const Eigen::MatrixXd& m, const OlsInputs& in) {
+  const Eigen::Index off = in.intercept ? 1 : 0, k = m.cols(), p = k - 1 - off;
+  require_finite_sums(m.block(off, off, p, p), m.col(k - 1).segment(off, p), m(k - 1, k - 1), in.x, in.y);
 }
 
 /// Runs a graph whose single output is gathered to rank 0.
@@ -89,33 +99,6 @@ MatrixXld r_from_gram(const Eigen::MatrixXd& g) {
   r.col(k - 1).head(q) = llt.matrixL().solve(g.col(k - 1).head(q));
   r(k - 1, k - 1) = std::sqrt(std::max(0.0, g(k - 1, k - 1) - r.col(k - 1).head(q).squaredNorm()));
   return r.cast<long double>();
-}
-
-/// Corrected semi-normal equations: residuals and Xᵀr in long double over the data, then a
-/// correction solved with R. Each pass multiplies the error by about cond × unit roundoff.
-void refine(Client& client, const OlsInputs& in, OlsSolution& s) {
-  const auto q = in.x.cols + (in.intercept ? 1 : 0);
-  for (int pass = 0; pass < 2; ++pass) {
-    VectorXld beta_full = VectorXld::Zero(q);
-    for (std::size_t i = 0; i < s.kept.size(); ++i) beta_full(s.kept[i]) = s.beta(static_cast<Eigen::Index>(i));
-    std::vector<double> hi(static_cast<std::size_t>(q)), lo(static_cast<std::size_t>(q));
-    for (Eigen::Index j = 0; j < q; ++j) {
-      hi[static_cast<std::size_t>(j)] = static_cast<double>(beta_full(j));
-      lo[static_cast<std::size_t>(j)] = static_cast<double>(beta_full(j) - static_cast<long double>(hi[static_cast<std::size_t>(j)]));
-    }
-    PlannedGraph plan;
-    const ChunkReads reads = read_xy_chunks(plan.graph, in.x, in.y, in.chunk_rows);
-    const Params params{{"intercept", std::int64_t{in.intercept}}, {"coef", hi}, {"coef_lo", lo}};
-    plan.outputs = {tree_reduce(plan.graph, per_chunk(plan.graph, reads, "ols_residual", params), "sum_extended")};
-    const ValuePtr v = run_to_value(client, plan);
-    const VectorXld g_full = extended_block(*v, 0);
-    VectorXld g(static_cast<Eigen::Index>(s.kept.size()));
-    for (std::size_t i = 0; i < s.kept.size(); ++i) g(static_cast<Eigen::Index>(i)) = g_full(s.kept[i]);
-    const VectorXld delta = normal_solve(s, g);
-    s.beta += delta;
-    // ‖y − X(β+δ)‖² = ‖r‖² − 2δᵀXᵀr + δᵀXᵀXδ = ‖r‖² − δᵀg, since XᵀXδ = g.
-    s.rss = std::max(0.0L, extended_block(*v, 2)(0, 0) - delta.dot(g));
-  }
 }
 
 void write_report(hid_t file, const OlsReport& r) {
@@ -191,26 +174,26 @@ PlannedGraph plan_ols(const JobSpec& job) { return plan_first_pass(job, check_in
 nlohmann::json run_ols(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report_stream) {
   const OlsInputs in = check_inputs(job);
   const ValuePtr first = run_to_value(client, plan_first_pass(job, in));
+  require_finite_first_pass((*first)[0], in);
   const bool cholesky = job.model.solver == "cholesky";
   OlsSolution s = solve_from_r(cholesky ? r_from_gram((*first)[0]) : MatrixXld((*first)[0].cast<long double>()), in.x.rows, in.intercept);
 
   if (s.tss <= std::pow(64 * std::numeric_limits<double>::epsilon(), 2) * s.yy)
     throw InputError(fmt::format("{}:{} is constant: there is nothing to explain", in.y.path, in.y.dataset));
-  bool refined = false;
-  if (cholesky) {
-    if (!s.dropped.empty() || s.scaled_cond > cholesky_max_scaled_cond)
-      throw InputError(fmt::format("cholesky: the design is too ill-conditioned for the normal equations (condition "
-                                   "number {:.3g} after scaling columns{}); use solver = \"tsqr\"",
-                                   s.scaled_cond, s.dropped.empty() ? "" : ", with dependent columns"));
-  } else if (s.scaled_cond > refine_above_scaled_cond) {
-    spdlog::info("condition number {:.3g} (columns scaled): refitting in extended precision", s.scaled_cond);
-    PlannedGraph plan;
-    const ChunkReads reads = read_xy_chunks(plan.graph, in.x, in.y, in.chunk_rows);
-    const Params params = qr_params(in.intercept, true);
-    plan.outputs = {tree_reduce(plan.graph, per_chunk(plan.graph, reads, "qr_rows", params), "qr_merge", params)};
-    s = solve_from_r(extended_block(*run_to_value(client, plan), 0), in.x.rows, in.intercept);
-    refine(client, in, s);
-    refined = true;
+  if (cholesky && (!s.dropped.empty() || s.scaled_cond > cholesky_max_scaled_cond))
+    throw InputError(fmt::format("cholesky: the design is too ill-conditioned for the normal equations (condition "
+                                 "number {:.3g} after scaling columns{}); use solver = \"tsqr\"",
+                                 s.scaled_cond, s.dropped.empty() ? "" : ", with dependent columns"));
+  // The whole forward-error bound decides, the residual term included: a noisy fit of an
+  // ill-conditioned design loses digits that its condition number alone does not predict.
+  const ErrorEstimate error = estimate_error(s, cholesky);
+  const bool refined = error.coef > accepted_error || error.stderr_ > accepted_error;
+  if (refined) {
+    spdlog::info("estimated relative error of the double-precision fit {:.2g} (coefficients), {:.2g} (standard errors), "
+                 "condition number {:.3g} with columns scaled: refitting in extended precision",
+                 error.coef, error.stderr_, s.scaled_cond);
+    const ValuePtr gram = run_to_value(client, plan_exact_gram(in));
+    s = solve_from_exact_gram((*gram)[0], (*gram)[1], s);
   }
 
   OlsReport report = make_report(s, in.names, job.model.solver);

@@ -138,5 +138,5 @@ class BadInput(TempDirTest):
         r = tessera(["generate", "regression", "--rows", 0, "--cols", 3, out], ranks=RANKS)
         self.assertEqual(r.returncode, 2)
         self.assertEqual(len(error_lines(r.stderr)), 1, r.stderr)
-        self.assertIn("--rows must be positive", r.stderr)
+        self.assertIn("--rows: must be at least 1, got 0", r.stderr)
         self.assertNoOutputLeft(out)

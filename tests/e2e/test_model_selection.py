@@ -144,8 +144,8 @@ class SearchBadInput(TempDirTest):
         self.assertIn("is for classifiers", self.bad(search='grid = { alpha = [1.0] }\nscoring = "accuracy"'))
 
     def test_negative_penalty(self):
-        self.assertIn("must not be negative, got -1", self.bad(search="grid = { alpha = [1.0, -1.0] }"))
-        self.assertIn("alpha must not be negative", self.bad(model_extra="alpha = -2.0"))
+        self.assertIn("must be finite and not negative, got -1", self.bad(search="grid = { alpha = [1.0, -1.0] }"))
+        self.assertIn("alpha must be finite and not negative, got -2", self.bad(model_extra="alpha = -2.0"))
 
     def test_pca_components_beyond_the_features(self):
         self.assertIn("n_components (4) exceeds the number of features", self.bad(search='grid = { "pca.n_components" = [1, 4] }'))

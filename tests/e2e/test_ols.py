@@ -36,16 +36,32 @@ class OlsCase(TempDirTest):
         return last_json(r.stdout), out, r
 
 
-class Accuracy(OlsCase):
-    """At least 7 correct digits in every coefficient and standard error on ill-conditioned designs."""
+def designed(n, p, scaled_condition, rng):
+    """An n x p design whose columns, scaled to unit norm, have about this condition number; the
+    columns' own scales then spread over six orders of magnitude."""
+    u, _ = np.linalg.qr(rng.normal(size=(n, p)))
+    v, _ = np.linalg.qr(rng.normal(size=(p, p)))
+    X = u @ np.diag(np.logspace(0, -np.log10(scaled_condition), p)) @ v.T
+    return X * 10.0 ** rng.uniform(-3, 3, size=p)
 
-    def check(self, X, y):
+
+def scaled_condition(X):
+    d = np.column_stack([np.ones(len(X)), X])
+    return np.linalg.cond(d / np.linalg.norm(d, axis=0))
+
+
+class Accuracy(OlsCase):
+    """At least 9 correct digits in every coefficient and standard error (against exact rational
+    arithmetic), on full-rank designs with scaled condition numbers up to 1e10, whether the
+    residuals are tiny or dwarf the fit."""
+
+    def check(self, X, y, digits=9):
         exact_b, exact_se = exact_ols(X, y)
         d, _, _ = self.fit(X, y)
         b = [d["intercept"]] + d["coef"]
         se = [d["intercept_stderr"]] + d["stderr"]
-        self.assertTrue(np.all(lre(b, exact_b) >= 7), f"coef digits {lre(b, exact_b)}")
-        self.assertTrue(np.all(lre(se, exact_se) >= 7), f"stderr digits {lre(se, exact_se)}")
+        self.assertTrue(np.all(lre(b, exact_b) >= digits), f"coef digits {lre(b, exact_b)}")
+        self.assertTrue(np.all(lre(se, exact_se) >= digits), f"stderr digits {lre(se, exact_se)}")
         return d
 
     def test_degree_10_polynomial_condition_1e15(self):
@@ -60,12 +76,52 @@ class Accuracy(OlsCase):
         b_np = np.linalg.lstsq(np.column_stack([np.ones(500), X]), y, rcond=None)[0]
         self.assertLess(np.min(lre(b_np, exact_ols(X, y)[0])), 7)
 
+    def test_noisy_polynomial_whose_residuals_dwarf_the_fit(self):
+        # R² about 0.002 on a design of condition number ~6e6: the residual term of the error
+        # bound (κ²·‖r‖/(‖X‖‖β‖)) dominates, although the condition number alone looks harmless.
+        x = np.linspace(0.5, 1.5, 600)
+        X = np.column_stack([x ** k for k in range(1, 8)])
+        rng = np.random.default_rng(8)
+        y = 0.002 * np.polyval(rng.normal(size=8), x) + rng.normal(size=600)
+        self.assertTrue(1e6 < np.linalg.cond(np.column_stack([np.ones(600), X])) < 1e8)
+        d = self.check(X, y)
+        self.assertLess(d["r2"], 0.02)
+        self.assertTrue(d["refined"], "the residual term must trigger the extended-precision refit")
+
+    def test_scaled_condition_up_to_1e10_with_large_and_small_residuals(self):
+        rng = np.random.default_rng(12)
+        for condition in (1e4, 1e7, 1e10):
+            for noise in (1e-9, 1.0, 1e3):  # residual relative to the signal
+                X = designed(300, 6, condition, rng)
+                self.assertLess(scaled_condition(X), 3 * condition)
+                signal = X @ (rng.normal(size=6) / X.std(axis=0))
+                y = signal + 3 + noise * signal.std() * rng.normal(size=300)
+                with self.subTest(condition=condition, noise=noise):
+                    self.check(X, y)
+
+    def test_well_conditioned_data_is_not_refitted(self):
+        rng = np.random.default_rng(13)
+        X = rng.normal(size=(2000, 5))
+        y = X @ rng.normal(size=5) + rng.normal(size=2000)
+        d = self.check(X, y)
+        self.assertFalse(d["refined"], "a well-conditioned fit must not pay for the extended-precision pass")
+
     def test_columns_scaled_over_twelve_orders(self):
         rng = np.random.default_rng(6)
         scales = 10.0 ** np.linspace(-6, 6, 6)
         X = rng.normal(size=(400, 6)) * scales
         y = X @ (rng.normal(size=6) / scales) + 3 + rng.normal(size=400)
         self.check(X, y)
+
+    def test_cholesky_solver_is_refitted_when_its_normal_equations_lose_digits(self):
+        rng = np.random.default_rng(14)
+        X = designed(400, 5, 1e5, rng)
+        y = X @ (rng.normal(size=5) / X.std(axis=0)) + rng.normal(size=400)
+        exact_b, exact_se = exact_ols(X, y)
+        d, _, _ = self.fit(X, y, model={"solver": "cholesky"})
+        self.assertTrue(d["refined"])
+        b = [d["intercept"]] + d["coef"]
+        self.assertTrue(np.all(lre(b, exact_b) >= 9), f"coef digits {lre(b, exact_b)}")
 
 
 class Statistics(OlsCase):

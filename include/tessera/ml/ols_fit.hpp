@@ -3,13 +3,19 @@
 /// Ordinary least squares from the R factor of the augmented design [1 X y] (the intercept column
 /// only when fitted): coefficients, rank deficiency, and the full statistical report. Both solvers
 /// end here — TSQR produces R directly, Cholesky as the factor of the Gram matrix.
+///
+/// When the estimated error of that double-precision solution is too large (an ill-conditioned
+/// design, or one whose residuals dwarf the fit), the job refits from the Gram matrix summed in
+/// double-double precision, solved here in binary128 (113-bit) arithmetic.
+#include <Eigen/Core>
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "tessera/kernels/extended.hpp"
-
 namespace tessera {
+
+using MatrixXld = Eigen::Matrix<long double, Eigen::Dynamic, Eigen::Dynamic>;
+using VectorXld = Eigen::Matrix<long double, Eigen::Dynamic, 1>;
 
 /// A column is taken as linearly dependent on the ones before it when |R_jj| falls below
 /// `rank_tolerance` times the column's norm (about 450 units of double rounding): exact
@@ -30,13 +36,27 @@ struct OlsSolution {
   long double yy = 0;           ///< sum of y squared
   double cond = 0;              ///< 2-norm condition number of [1 X]
   double scaled_cond = 0;       ///< the same with columns scaled to unit norm
+  /// diag((X_keptᵀX_kept)⁻¹) when computed in extended precision (the refit); empty: from R.
+  VectorXld diag_inverse;
 };
 
 /// Solves from R of [1 X y] (k x k); detects dependent columns; RSS = r_yy^2.
 OlsSolution solve_from_r(const MatrixXld& r_aug, std::int64_t n, bool intercept);
 
-/// (R_xxᵀ R_xx)⁻¹ applied to `g`: the correction step of refinement, for the kept columns.
-VectorXld normal_solve(const OlsSolution& s, const VectorXld& g);
+/// Estimated relative forward errors of a double-precision solution: the largest over the
+/// coefficients, u·c·κ·(‖β‖ + κ·‖r‖/‖X‖) / |β_j| in column-scaled coordinates (κ² in place of κ
+/// for the normal equations) — the residual term dominates when the residuals dwarf the fit —
+/// and of the standard errors, u·c·(2κ + ‖y‖/‖r‖).
+struct ErrorEstimate {
+  double coef = 0, stderr_ = 0;
+};
+ErrorEstimate estimate_error(const OlsSolution& s, bool normal_equations);
+
+/// The same problem solved again from [1 X y]ᵀ[1 X y] given as a double-double matrix (hi + lo,
+/// k x k), in binary128 arithmetic: coefficients, RSS, TSS and diag((XᵀX)⁻¹) of the kept columns
+/// of `first` (whose rank decisions and condition numbers are kept). InputError if even this
+/// cannot factor the kept columns.
+OlsSolution solve_from_exact_gram(const Eigen::MatrixXd& hi, const Eigen::MatrixXd& lo, const OlsSolution& first);
 
 /// The full report.
 struct OlsReport {
@@ -48,7 +68,7 @@ struct OlsReport {
   std::int64_t df_resid = 0, n = 0, p = 0;
   std::vector<std::string> rank_deficient;  ///< names of dropped columns
   std::string solver;
-  bool refined = false;  ///< extended-precision pass and refinement were used
+  bool refined = false;  ///< refitted from the double-double Gram matrix
 };
 
 OlsReport make_report(const OlsSolution& s, const std::vector<std::string>& feature_names, const std::string& solver);
