@@ -79,13 +79,13 @@ class Accuracy(OlsCase):
     def test_noisy_polynomial_whose_residuals_dwarf_the_fit(self):
         # R² about 0.002 on a design of condition number ~6e6: the residual term of the error
         # bound (κ²·‖r‖/(‖X‖‖β‖)) dominates, although the condition number alone looks harmless.
-        x = np.linspace(0.5, 1.5, 600)
+        x = np.linspace(0.5, 1.5, 3000)
         X = np.column_stack([x ** k for k in range(1, 8)])
         rng = np.random.default_rng(8)
-        y = 0.002 * np.polyval(rng.normal(size=8), x) + rng.normal(size=600)
-        self.assertTrue(1e6 < np.linalg.cond(np.column_stack([np.ones(600), X])) < 1e8)
+        y = 0.001 * np.polyval(rng.normal(size=8), x) + rng.normal(size=3000)
+        self.assertTrue(1e6 < np.linalg.cond(np.column_stack([np.ones(3000), X])) < 1e8)
         d = self.check(X, y)
-        self.assertLess(d["r2"], 0.02)
+        self.assertLess(d["r2"], 0.01)
         self.assertTrue(d["refined"], "the residual term must trigger the extended-precision refit")
 
     def test_scaled_condition_up_to_1e10_with_large_and_small_residuals(self):
