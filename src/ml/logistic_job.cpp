@@ -119,6 +119,19 @@ void require_both_classes(const Eigen::MatrixXd& gram, const std::string& where,
                                in.y.dataset, ones > 0 ? 1 : 0, where, rows, where.empty() ? "" : " (try [cv] shuffle = true)"));
 }
 
+/// Every pass returns a Hessian per model, (p + 1)² values for each of folds x candidates models:
+/// refuse up front what would not fit in a worker's memory, nor in one message.
+void require_models_fit_in_a_pass(const JobSpec& job, const XyData& in) {
+  double models = job.cv ? static_cast<double>(job.cv->folds) : 1;
+  if (job.search)
+    for (const auto& [name, values] : job.search->grid) models *= static_cast<double>(values.size());
+  const double bytes = models * static_cast<double>((in.x.cols + 1) * (in.x.cols + 3)) * 8;
+  if (bytes > static_cast<double>(max_fold_statistics_bytes))
+    throw InputError(fmt::format("logistic: {} models (folds x candidates) with {} features need {:.3g} GB of statistics per "
+                                 "chunk and pass (at most {:.3g} GB); use fewer folds or candidates",
+                                 models, in.x.cols, bytes / 1e9, static_cast<double>(max_fold_statistics_bytes) / 1e9));
+}
+
 std::string describe(const ParamSet& params) {
   std::string out;
   for (const auto& [name, value] : params) out += fmt::format("{}{}={:.6g}", out.empty() ? "" : ", ", name, value);
@@ -134,6 +147,7 @@ nlohmann::json run_logistic(Client& client, const JobSpec& job, OutputFile& outp
   const XyData in = open_xy(job);
   const bool intercept = job.model.fit_intercept;
   const std::string csv = job.cv ? output.companion(csv_path_for(job.output.path)).temp_path() : std::string();
+  require_models_fit_in_a_pass(job, in);
 
   // Pass 1: per-fold Gram matrices. The chunks it reads stay on the workers if they fit.
   const FirstPass first = first_pass(job, in);

@@ -14,7 +14,16 @@ XyData open_xy(const JobSpec& job) {
   if (in.y.rows != in.x.rows)
     throw InputError(fmt::format("{}:{} has {} rows but {}:{} has {}", in.y.path, in.y.dataset, in.y.rows, in.x.path,
                                  in.x.dataset, in.x.rows));
-  if (job.cv) Folds(in.x.rows, job.cv->folds);  // throws for folds > rows
+  if (job.cv) {
+    Folds(in.x.rows, job.cv->folds);  // throws for folds > rows
+    // Every chunk's task returns one (p + 2)² Gram matrix per fold; leave-one-out on many rows
+    // would not fit in memory, nor in one message.
+    const double bytes = static_cast<double>(job.cv->folds) * static_cast<double>((in.x.cols + 2) * (in.x.cols + 2)) * 8;
+    if (bytes > static_cast<double>(max_fold_statistics_bytes))
+      throw InputError(fmt::format("[cv] folds = {} with {} features needs {:.3g} GB of per-fold statistics per chunk (at most "
+                                   "{:.3g} GB); use fewer folds",
+                                   job.cv->folds, in.x.cols, bytes / 1e9, static_cast<double>(max_fold_statistics_bytes) / 1e9));
+  }
   std::int64_t most_components = job.model.pca_components.value_or(0);
   if (job.search)
     if (auto it = job.search->grid.find("pca.n_components"); it != job.search->grid.end())

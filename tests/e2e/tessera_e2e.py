@@ -76,3 +76,82 @@ class TempDirTest(unittest.TestCase):
             return
         leftovers = [f for f in os.listdir(folder) if f.startswith("." + os.path.basename(output))]
         self.assertEqual(leftovers, [], "temporary output left behind")
+
+
+class Tmpfs:
+    """A tmpfs of `size` bytes mounted at a fresh directory for the test (root only, as the
+    project's test machines are): a small, real file system that really fills up."""
+
+    def __init__(self, size, read_only=False):
+        self.size, self.read_only = size, read_only
+
+    def __enter__(self):
+        if os.geteuid() != 0:
+            raise RuntimeError("these tests mount a tmpfs and need root")
+        self.path = tempfile.mkdtemp(prefix="tessera-tmpfs-")
+        options = f"size={self.size}" + (",ro" if self.read_only else "")
+        subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", self.path], check=True)
+        return self
+
+    def __exit__(self, *exc):
+        subprocess.run(["umount", "-l", self.path], check=False)
+        os.rmdir(self.path)
+
+    def free(self):
+        s = os.statvfs(self.path)
+        return s.f_bavail * s.f_frsize
+
+    def fill(self, leave):
+        """Writes a filler file so that about `leave` bytes stay free."""
+        with open(os.path.join(self.path, "filler"), "ab") as f:
+            f.write(b"\0" * max(0, self.free() - leave))
+
+    def entries(self):
+        return sorted(n for n in os.listdir(self.path) if n != "filler")
+
+
+def temporaries(folder):
+    """tessera's temporary files (.NAME.tmp-HOST-PID) in `folder`."""
+    return [n for n in os.listdir(folder) if n.startswith(".") and ".tmp-" in n]
+
+
+def tessera_processes(marker):
+    """PIDs of tessera ranks (not mpiexec) whose command line contains `marker`."""
+    pids = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                argv = f.read().split(b"\0")
+        except OSError:
+            continue
+        if argv and os.path.basename(argv[0].decode()) == os.path.basename(BIN) and marker.encode() in b" ".join(argv):
+            pids.append(int(pid))
+    return pids
+
+
+def start(args, ranks=3, cwd=None):
+    """Starts `mpiexec -n RANKS tessera ARGS` in the background (text pipes)."""
+    cmd = [MPIEXEC, "-q", "-n", str(ranks), BIN] + [str(a) for a in args]
+    return subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for(predicate, timeout=60, what="a condition"):
+    """Polls `predicate` every 10 ms; fails after `timeout` seconds."""
+    import time
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def mpi_rank_of(pid):
+    """The MPI rank of a process mpiexec started (Open MPI puts it in the environment)."""
+    with open(f"/proc/{pid}/environ", "rb") as f:
+        for entry in f.read().split(b"\0"):
+            if entry.startswith(b"OMPI_COMM_WORLD_RANK="):
+                return int(entry.split(b"=", 1)[1])
+    raise AssertionError(f"process {pid} has no MPI rank")

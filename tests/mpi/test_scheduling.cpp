@@ -127,4 +127,21 @@ TEST(Scheduling, ReadsAreSpreadInContiguousRangesAcrossWorkers) {
 }
 
 }  // namespace
+
+TEST(Scheduling, GatheredValuesBelongToTheCallerAlone) {
+  // Rank 0 used to keep every value it gathered, for the whole job.
+  run_on_cluster([](Client& client) {
+    ValuePtr v;
+    {
+      Future f = client.submit(Task{"fill", {{"rows", std::int64_t{100}}, {"cols", std::int64_t{100}}, {"value", 2.0}}, {}});
+      v = client.gather(f);
+      ASSERT_EQ((*v)[0](5, 5), 2.0);
+    }  // the future is gone: nobody but the caller may hold the value now
+    std::uint64_t held = 0;
+    for (const auto& s : client.store_stats()) held += s.keys;
+    EXPECT_EQ(held, 0u) << "no rank keeps the result once its future is dropped";
+    EXPECT_EQ(v.use_count(), 1) << "rank 0 keeps no copy of what it gathered";
+  });
+}
+
 }  // namespace tessera::testing

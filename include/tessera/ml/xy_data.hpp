@@ -9,6 +9,9 @@
 
 namespace tessera {
 
+/// The most memory one chunk's per-fold statistics may take (a Gram matrix per fold).
+inline constexpr std::int64_t max_fold_statistics_bytes = std::int64_t{1} << 30;
+
 struct XyData {
   MatrixSource x, y;
   std::int64_t chunk_rows = 0;
