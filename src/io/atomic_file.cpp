@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -52,7 +54,16 @@ std::string kept_name(const std::string& final_path) {
   return (directory_of(p) / fmt::format("{}.kept-{}{}", p.stem().string(), ::getpid(), p.extension().string())).string();
 }
 
-bool process_is_gone(long pid) { return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH; }
+/// True when no process `pid` runs: none exists, or it has exited and awaits its parent (a
+/// zombie, state Z in /proc: after a kill, until whoever started it reaps it).
+bool process_is_gone(long pid) {
+  if (pid <= 0) return false;
+  if (::kill(static_cast<pid_t>(pid), 0) != 0) return errno == ESRCH;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const auto paren = text.rfind(')');  // "pid (command name) state ..."; the name may hold spaces
+  return paren != std::string::npos && paren + 2 < text.size() && (text[paren + 2] == 'Z' || text[paren + 2] == 'X');
+}
 
 }  // namespace
 

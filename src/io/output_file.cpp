@@ -19,7 +19,7 @@ OutputFile::OutputFile(std::string final_path, bool overwrite) : file_(std::move
   hdf5::check_status(H5Pset_fclose_degree(fapl.id(), H5F_CLOSE_SEMI), "file close degree");
   // Created now, empty: the name is taken for this job from its start, and a directory that
   // cannot be written to fails the job before any work.
-  id_ = hdf5::check(H5Fcreate(temp_path().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id()), "creating " + final_path());
+  id_ = hdf5::check(H5Fcreate(temp_path().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id()), "creating " + file_.final_path());
 }
 
 OutputFile::~OutputFile() {

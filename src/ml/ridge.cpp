@@ -11,6 +11,11 @@
 
 namespace tessera {
 
+namespace {
+/// A pivot below this share of its column's diagonal entry is rounding, not information.
+constexpr double dependent_pivot = 1e-13;
+}  // namespace
+
 LinearFit ridge_from_gram(const Eigen::MatrixXd& g, double alpha, bool fit_intercept) {
   const Eigen::Index k = g.rows(), p = k - 2;
   const double n = g(0, 0);
@@ -23,16 +28,23 @@ LinearFit ridge_from_gram(const Eigen::MatrixXd& g, double alpha, bool fit_inter
   }
   a.diagonal().array() += alpha;
   LinearFit fit;
+  if (!a.allFinite())
+    throw InputError("ridge: XᵀX is not finite (are the features' values too large to square in double precision?)");
   Eigen::LDLT<Eigen::MatrixXd> ldlt(a);
-  fit.coef = ldlt.solve(b);
-  if (ldlt.info() != Eigen::Success || !fit.coef.allFinite()) {
-    if (!a.allFinite())
-      throw InputError("ridge: XᵀX is not finite (are the features' values too large to square in double precision?)");
+  // A pivot that is only rounding next to its column's own sum of squares means that column
+  // depends on the others (like |R_jj| against the column norm in QR): the solve would return
+  // one of many answers, or Inf, depending on rounding. Refuse it the same way every time.
+  bool singular = ldlt.info() != Eigen::Success;
+  const auto& d = ldlt.vectorD();
+  const Eigen::VectorXd permuted_diagonal = ldlt.transpositionsP() * Eigen::VectorXd(a.diagonal());
+  for (Eigen::Index i = 0; i < d.size() && !singular; ++i)
+    singular = !(d(i) > dependent_pivot * permuted_diagonal(i));
+  if (!singular) fit.coef = ldlt.solve(b);
+  if (singular || !fit.coef.allFinite())
     // The user's data and alpha, not a fault of tessera: exit code 2, with what to change.
     throw InputError(fmt::format("ridge: with alpha = {} the system is singular: the features are linearly dependent "
-                                 "(or constant) in the training rows; use alpha > 0 or drop the dependent columns",
+                                 "(or constant) in the training rows; use a larger alpha or drop the dependent columns",
                                  alpha));
-  }
   if (fit_intercept) fit.intercept = (g(0, k - 1) - g.col(0).segment(1, p).dot(fit.coef)) / n;
   return fit;
 }

@@ -1,7 +1,9 @@
 #include "tessera/ml/search.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -10,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "tessera/error.hpp"
+#include "tessera/io/atomic_file.hpp"
 #include "tessera/util/log.hpp"
 
 namespace tessera {
@@ -197,7 +200,7 @@ void write_refit(hid_t file, nlohmann::json& summary, const Eigen::VectorXd& coe
 
 void write_results_csv(const std::string& path, const std::vector<Candidate>& candidates) {
   std::ofstream csv(path);
-  if (!csv) throw IoError(path + ": cannot write");
+  if (!csv) throw IoError(final_name_of(path) + ": cannot write: " + std::strerror(errno));
   csv.precision(17);
   for (const auto& [name, value] : candidates.front().params) csv << "param_" << name << ",";
   for (std::size_t k = 0; k < candidates.front().scores.size(); ++k) csv << "split" << k << "_test_score,";
@@ -212,7 +215,9 @@ void write_results_csv(const std::string& path, const std::vector<Candidate>& ca
     for (double s : c.scores) csv << s << ",";
     csv << c.mean << "," << c.std << "," << c.rank << "," << c.fit_seconds << "\n";
   }
-  if (!csv.flush()) throw IoError(path + ": writing failed");
+  errno = 0;
+  if (!csv.flush() || (csv.close(), csv.fail()))
+    throw IoError(final_name_of(path) + ": writing failed: " + std::strerror(errno ? errno : EIO));
 }
 
 std::string csv_path_for(const std::string& output) {

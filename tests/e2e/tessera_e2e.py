@@ -102,9 +102,19 @@ class Tmpfs:
         return s.f_bavail * s.f_frsize
 
     def fill(self, leave):
-        """Writes a filler file so that about `leave` bytes stay free."""
+        """Writes a filler file so that about `leave` bytes stay free (or until the disk is full:
+        another writer may be racing for the space)."""
         with open(os.path.join(self.path, "filler"), "ab") as f:
-            f.write(b"\0" * max(0, self.free() - leave))
+            left = max(0, self.free() - leave)
+            try:
+                while left > 0:
+                    n = min(left, 1 << 20)
+                    f.write(b"\0" * n)
+                    f.flush()
+                    left -= n
+            except OSError as e:
+                if e.errno != 28:  # ENOSPC
+                    raise
 
     def entries(self):
         return sorted(n for n in os.listdir(self.path) if n != "filler")

@@ -52,7 +52,7 @@ class FirstHour(TempDirTest):
                              "[cv]\nfolds = 3\n[search]\ngrid = { alpha = [1.0, 1.000001, 1.000002, 1.000003, 1.000004] }\n")
         r = tessera(["run", job], ranks=2)
         self.assertEqual(r.returncode, 0, r.stderr)
-        rows = [line.split() for line in r.stdout.splitlines() if re.match(r"^\s+1\.0", line)]
+        rows = [line.split() for line in r.stdout.splitlines() if re.match(r"^\s+1(\.0+\d*)?\s", line)]
         self.assertEqual(len(rows), 5, r.stdout)
         ranks = [int(row[-1]) for row in rows]
         self.assertEqual(sorted(ranks), [1, 2, 3, 4, 5], "distinct means")

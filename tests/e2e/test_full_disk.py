@@ -29,7 +29,7 @@ class FullDisk(TempDirTest):
 
     JOBS = {
         "gram": ({}, {"type": "gram"}, ""),
-        "ols with predict": ({}, {"type": "ols"}, "[predict]\npath = \"{data}\"\n"),
+        "ols with predict": ({}, {"type": "ols"}, "[predict]\npath = \"DATA\"\n"),
         "dot": ({"a": "X", "b": "B"}, {"type": "dot"}, ""),
         "ridge search": ({}, {"type": "ridge"}, "[cv]\nfolds = 3\n[search]\ngrid = { alpha = [0.1, 1.0, 10.0] }\n"),
         "logistic": ({"target": "labels"}, {"type": "logistic"}, ""),
@@ -38,7 +38,7 @@ class FullDisk(TempDirTest):
 
     def job(self, kind, out):
         data, model, extra = self.JOBS[kind]
-        return self.write_job("job.toml", {"path": self.data, **data}, model, {"path": out}, extra.format(data=self.data))
+        return self.write_job("job.toml", {"path": self.data, **data}, model, {"path": out}, extra.replace("DATA", self.data))
 
     def assertFailedCleanly(self, r, disk, *outputs):
         self.assertNotEqual(r.returncode, 0, r.stdout)

@@ -14,22 +14,23 @@ from tessera_e2e import TempDirTest, error_lines, mpi_rank_of, start, temporarie
 class Signals(TempDirTest):
     def setUp(self):
         super().setUp()
-        # Big enough that the jobs run for a few seconds on two cores: the signal lands mid-job.
-        rows = 3_000_000
+        # Small row blocks, each written and flushed to disk by its own task: the jobs run for
+        # several seconds on two cores, so the signal lands mid-job.
+        rows = 2_000_000
         self.data = self.path("ab.h5")
         rng = np.random.default_rng(1)
         with h5py.File(self.data, "w") as f:
-            f.create_dataset("A", data=rng.normal(size=(rows, 8)), chunks=(16384, 8))
+            f.create_dataset("A", data=rng.normal(size=(rows, 8)), chunks=(512, 8))
             f["B"] = rng.normal(size=(8, 8))
             f["y"] = rng.normal(size=rows)
         self.out = self.path("out.h5")
 
     def start_job(self, kind, name="job.toml"):
         if kind == "dot":
-            job = self.write_job(name, {"path": self.data, "a": "A", "b": "B", "chunk_rows": 8192}, {"type": "dot"},
+            job = self.write_job(name, {"path": self.data, "a": "A", "b": "B", "chunk_rows": 512}, {"type": "dot"},
                                  {"path": self.out})
         else:  # ols with [predict]: predictions written by the workers into the output file
-            job = self.write_job(name, {"path": self.data, "features": "A", "chunk_rows": 8192}, {"type": "ols"},
+            job = self.write_job(name, {"path": self.data, "features": "A", "chunk_rows": 512}, {"type": "ols"},
                                  {"path": self.out}, f'[predict]\npath = "{self.data}"\nfeatures = "A"\n')
         p = start(["run", job], ranks=3)
         # The temporary output exists from the job's start: by then every rank is up and working.

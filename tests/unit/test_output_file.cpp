@@ -6,8 +6,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "tessera/error.hpp"
 #include "tessera/io/hdf5.hpp"
@@ -104,8 +106,17 @@ TEST_F(OutputFiles, TemporariesOfDeadProcessesOfThisHostAreRemoved) {
   const std::string alive = path(".busy.h5.tmp-" + std::string(host) + "-1");   // pid 1 always runs
   const std::string elsewhere = path(".far.h5.tmp-some-other-node-" + std::to_string(child));
   const std::string user_file = path(".notes.tmp-keep");
-  for (const auto& p : {dead, alive, elsewhere, user_file}) std::ofstream(p) << "x";
+  // A process that has exited but not been reaped yet (a zombie: what SIGKILLed ranks stay as
+  // until their parent waits for them) is gone too.
+  const pid_t zombie = ::fork();
+  if (zombie == 0) ::_exit(0);
+  ASSERT_GT(zombie, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const std::string unreaped = path(".z.h5.tmp-" + std::string(host) + "-" + std::to_string(zombie));
+  for (const auto& p : {dead, alive, elsewhere, user_file, unreaped}) std::ofstream(p) << "x";
   { AtomicFile next(path("new.csv"), false); }
+  ::waitpid(zombie, nullptr, 0);
+  EXPECT_FALSE(fs::exists(unreaped));
   EXPECT_FALSE(fs::exists(dead));
   EXPECT_TRUE(fs::exists(alive));
   EXPECT_TRUE(fs::exists(elsewhere)) << "another node's process cannot be checked from here";

@@ -97,6 +97,9 @@ TEST(ReviewFixes, SingularRidgeSystemIsBadInputNamingAlpha) {
     EXPECT_NE(std::string(e.what()).find("alpha = 0"), std::string::npos) << e.what();
   }
   EXPECT_NO_THROW(ridge_from_gram(g, 1.0, true));
+  // Not only exact zeros: columns equal up to rounding are refused alike, whatever the rounding gave.
+  g(1, 2) = g(2, 1) = 30 * (1 - 1e-16);
+  EXPECT_THROW(ridge_from_gram(g, 0.0, true), InputError);
 }
 
 }  // namespace
