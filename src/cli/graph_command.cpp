@@ -2,6 +2,7 @@
 
 #include "commands.hpp"
 #include "tessera/error.hpp"
+#include "tessera/io/atomic_file.hpp"
 #include "tessera/job/job_spec.hpp"
 #include "tessera/ml/job_runner.hpp"
 #include "tessera/util/log.hpp"
@@ -16,10 +17,13 @@ int graph_command(const boost::mpi::communicator& world, const std::string& job_
     const int workers = world.size() > 1 ? world.size() - 1 : 1;
     const PlannedGraph plan = plan_job(job, workers);
     plan.graph.validate();
-    std::ofstream out(out_path);
-    if (!out) throw InputError(out_path + ": cannot write the DOT file");
-    out << plan.graph.to_dot(plan.outputs);
-    if (!out.flush()) throw IoError(out_path + ": writing failed");
+    AtomicFile dot(out_path, /*overwrite=*/true);  // like any output: whole or not at all
+    {
+      std::ofstream out(dot.temp_path());
+      out << plan.graph.to_dot(plan.outputs);
+      if (!out.flush()) throw IoError(out_path + ": writing the DOT file failed");
+    }
+    dot.commit();
     spdlog::info("wrote {} ({} tasks, {} deduplicated)", out_path, plan.graph.size(), plan.graph.deduplicated());
     return exit_code::ok;
   } catch (...) {
