@@ -110,6 +110,12 @@ class UndefinedScores(TempDirTest):
         self.assertEqual(r.returncode, code, r.stderr)
         return r
 
+    def assertSplitScoresMatch(self, summary, search, folds):
+        """Every candidate's every split score as scikit-learn's GridSearchCV gave it."""
+        for c, candidate in enumerate(summary["cv_results"]):
+            expected = [search.cv_results_[f"split{k}_test_score"][c] for k in range(folds)]
+            np.testing.assert_allclose(candidate["split_test_scores"], expected, rtol=1e-8, atol=1e-12)
+
     def test_leave_one_out_r2_is_nan_everywhere_and_the_search_an_error(self):
         rng = np.random.default_rng(0)
         X = rng.normal(size=(12, 2))
@@ -128,9 +134,7 @@ class UndefinedScores(TempDirTest):
         data = self.make(X, y)
         d = last_json(self.run_search(data, {"type": "ridge"}, 12, "{ alpha = [0.1, 1.0] }", "neg_mean_squared_error").stdout)
         ref = GridSearchCV(Ridge(), {"alpha": [0.1, 1.0]}, cv=KFold(12), scoring="neg_mean_squared_error").fit(X, y)
-        for c, candidate in enumerate(d["cv_results"]):
-            expected = [ref.cv_results_[f"split{k}_test_score"][c] for k in range(12)]
-            np.testing.assert_allclose(candidate["split_test_scores"], expected, rtol=1e-8, atol=1e-12)
+        self.assertSplitScoresMatch(d, ref, 12)
 
     def test_roc_auc_and_log_loss_on_a_fold_of_one_class(self):
         # Sorted labels: the first of 4 contiguous folds holds class 0 only.
@@ -157,9 +161,7 @@ class UndefinedScores(TempDirTest):
         data = self.make(X, y)
         d = last_json(self.run_search(data, {"type": "ridge"}, 3, "{ alpha = [0.1, 1.0] }", "r2").stdout)
         ref = GridSearchCV(Ridge(), {"alpha": [0.1, 1.0]}, cv=KFold(3), scoring="r2").fit(X, y)
-        for c, candidate in enumerate(d["cv_results"]):
-            expected = [ref.cv_results_[f"split{k}_test_score"][c] for k in range(3)]
-            np.testing.assert_allclose(candidate["split_test_scores"], expected, rtol=1e-9, atol=1e-12)
+        self.assertSplitScoresMatch(d, ref, 3)
 
 
 class NonFiniteResults(TempDirTest):

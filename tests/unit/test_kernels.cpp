@@ -4,7 +4,7 @@
 #include <random>
 
 #include "tessera/error.hpp"
-#include "tessera/kernels/builtin.hpp"
+#include "kernel_call.hpp"
 
 namespace tessera {
 namespace {
@@ -18,13 +18,9 @@ Eigen::MatrixXd random_matrix(Eigen::Index rows, Eigen::Index cols, unsigned see
   return m;
 }
 
+using testing::call_kernel;
 Value call(const std::string& kernel, const std::vector<ValuePtr>& inputs, const Params& params = {}) {
-  static const KernelRegistry registry = [] {
-    KernelRegistry r;
-    register_builtin_kernels(r);
-    return r;
-  }();
-  return registry.find(kernel)(KernelContext{params, inputs, 0});
+  return call_kernel(kernel, inputs, params);
 }
 
 TEST(Kernels, GramMatchesDenseLongDoubleReference) {

@@ -10,7 +10,7 @@
 
 #include "tessera/error.hpp"
 #include "tessera/io/hdf5.hpp"
-#include "tessera/kernels/builtin.hpp"
+#include "kernel_call.hpp"
 #include "tessera/ml/ridge.hpp"
 #include "tessera/runtime/executor.hpp"
 
@@ -18,17 +18,8 @@ namespace tessera {
 namespace {
 namespace fs = std::filesystem;
 
-const KernelRegistry& builtin() {
-  static const KernelRegistry r = [] {
-    KernelRegistry k;
-    register_builtin_kernels(k);
-    return k;
-  }();
-  return r;
-}
-
 Value call(const std::string& kernel, const std::vector<ValuePtr>& inputs, const Params& params) {
-  return builtin().find(kernel)(KernelContext{params, inputs, 0});
+  return testing::call_kernel(kernel, inputs, params);
 }
 
 TEST(ReviewFixes, ReadRowsRefusesAFileWithFewerColumnsThanPlanned) {
