@@ -12,7 +12,7 @@
 #include "tessera/io/hdf5.hpp"
 #include "tessera/kernels/blas.hpp"
 #include "tessera/kernels/gram.hpp"
-#include "tessera/ml/data_source.hpp"
+#include "tessera/plan/data_source.hpp"
 
 int main(int argc, char** argv) {
   using namespace tessera;

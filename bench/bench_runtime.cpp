@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tessera/kernels/builtin.hpp"
-#include "tessera/ml/blocks.hpp"
+#include "tessera/plan/chunk_reads.hpp"
 #include "tessera/runtime/cluster.hpp"
 #include "tessera/runtime/memory.hpp"
 

@@ -3,7 +3,7 @@
 #include "commands.hpp"
 #include "tessera/error.hpp"
 #include "tessera/runtime/cluster.hpp"
-#include "tessera/util/log.hpp"
+#include "tessera/core/log.hpp"
 
 namespace tessera::cli {
 

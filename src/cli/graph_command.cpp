@@ -4,8 +4,8 @@
 #include "tessera/error.hpp"
 #include "tessera/io/atomic_file.hpp"
 #include "tessera/job/job_spec.hpp"
-#include "tessera/ml/job_runner.hpp"
-#include "tessera/util/log.hpp"
+#include "tessera/jobs/job_runner.hpp"
+#include "tessera/core/log.hpp"
 
 namespace tessera::cli {
 

@@ -10,11 +10,10 @@
 
 #include "commands.hpp"
 #include "tessera/error.hpp"
-#include "tessera/io/hdf5.hpp"
-#include "tessera/runtime/memory.hpp"
-#include "tessera/util/interrupt.hpp"
-#include "tessera/util/log.hpp"
-#include "tessera/version.hpp"
+#include "tessera/runtime/process.hpp"
+#include "tessera/core/interrupt.hpp"
+#include "tessera/core/log.hpp"
+#include "tessera/core/version.hpp"
 
 namespace {
 
@@ -108,23 +107,11 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
 
 int main(int argc, char** argv) {
   std::set_terminate(abort_job);
-  tessera::keep_freed_memory_for_reuse();
-  // HDF5 starts before MPI, so it does not tie its own shutdown to MPI_Finalize: after a failed
-  // write (a full disk) HDF5 keeps a half-closed file whose shutdown would crash. tessera closes
-  // every file itself, and shuts HDF5 down only when none is left open.
-  H5open();
-  tessera::hdf5::silence_errors_on_this_thread();
   int code;
   {
-    auto env = std::make_unique<boost::mpi::environment>(argc, argv, boost::mpi::threading::funneled);
-    boost::mpi::communicator world;
-    code = run(argc, argv, world);
-    tessera::hdf5::close_cached_files();
-    if (H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL) == 0) H5close();
-    std::cout.flush();
-    std::fflush(nullptr);
-    env.reset();  // MPI_Finalize
-  }
+    tessera::Process process(argc, argv);
+    code = run(argc, argv, process.world());
+  }  // MPI_Finalize
   // _Exit: a worker whose compute thread is still inside a kernel at an abort must not wait for it.
   std::_Exit(code);
 }

@@ -7,9 +7,9 @@
 #include "tessera/error.hpp"
 #include "tessera/job/job_spec.hpp"
 #include "tessera/kernels/builtin.hpp"
-#include "tessera/ml/job_runner.hpp"
+#include "tessera/jobs/job_runner.hpp"
 #include "tessera/runtime/cluster.hpp"
-#include "tessera/util/log.hpp"
+#include "tessera/core/log.hpp"
 
 namespace tessera::cli {
 

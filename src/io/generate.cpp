@@ -15,8 +15,8 @@
 #include "tessera/io/hdf5.hpp"
 #include "tessera/io/output_file.hpp"
 #include "tessera/io/raw_writer.hpp"
-#include "tessera/util/interrupt.hpp"
-#include "tessera/util/splitmix.hpp"
+#include "tessera/core/interrupt.hpp"
+#include "tessera/core/splitmix.hpp"
 
 namespace tessera {
 namespace {

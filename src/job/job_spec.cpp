@@ -10,7 +10,7 @@
 #include <toml++/toml.h>
 
 #include "tessera/error.hpp"
-#include "tessera/util/did_you_mean.hpp"
+#include "tessera/core/did_you_mean.hpp"
 
 namespace tessera {
 namespace {

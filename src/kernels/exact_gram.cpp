@@ -1,14 +1,12 @@
-// Gram matrices in double-double precision, for least squares too ill-conditioned for double.
-// Compiled with -ffp-contract=off (see double_double.hpp).
-//
-//   gram_dd (X, y) {intercept} -> [hi, lo] of [1 X y]ᵀ[1 X y] for the chunk (the ones column only
-//                                 with intercept), each entry to about 30 significant digits
-//   sum_dd (a, b)              -> [hi, lo] of a + b
+// Gram matrices in double-double precision, for least squares too ill-conditioned for double;
+// contracts GramDd and SumDd in kernels/least_squares.hpp. Compiled with -ffp-contract=off (see
+// stats/double_double.hpp).
 #include <algorithm>
 
 #include "tessera/error.hpp"
 #include "tessera/kernels/builtin.hpp"
-#include "tessera/kernels/double_double.hpp"
+#include "tessera/kernels/least_squares.hpp"
+#include "tessera/stats/double_double.hpp"
 
 namespace tessera {
 namespace {
@@ -27,11 +25,11 @@ void add_block(const Eigen::MatrixXd& hi, const Eigen::MatrixXd& lo, Eigen::Matr
     }
 }
 
-Value gram_dd(const KernelContext& ctx) {
-  const Eigen::MatrixXd& xt = ctx.input(0)[0];
-  const Eigen::MatrixXd& yt = ctx.input(1)[0];
+DoubleDoubleMatrix gram_dd(const InterceptParams& params, const KernelInputs& in) {
+  const Eigen::MatrixXd& xt = in.matrix(0);
+  const Eigen::MatrixXd& yt = in.matrix(1);
   if (yt.cols() != xt.cols()) throw Error("gram_dd: X and y blocks have different row counts");
-  const bool intercept = ctx.params.integer("intercept") != 0;
+  const bool intercept = params.intercept;
   const Eigen::Index p = xt.rows(), off = intercept ? 1 : 0, k = p + off + 1, rows = xt.cols();
   Eigen::MatrixXd total_hi = Eigen::MatrixXd::Zero(k, k), total_lo = Eigen::MatrixXd::Zero(k, k);
   Eigen::MatrixXd hi(k, k), lo(k, k);  // column j holds the upper triangle's entries (i <= j)
@@ -65,28 +63,26 @@ Value gram_dd(const KernelContext& ctx) {
       total_hi(i, j) = total_hi(j, i);
       total_lo(i, j) = total_lo(j, i);
     }
-  return Value::of(std::move(total_hi), std::move(total_lo));
+  return {std::move(total_hi), std::move(total_lo)};
 }
 
-Value sum_dd(const KernelContext& ctx) {
-  const Value& a = ctx.input(0);
-  const Value& b = ctx.input(1);
-  if (a.blocks.size() != 2 || b.blocks.size() != 2 || a[0].rows() != b[0].rows() || a[0].cols() != b[0].cols())
-    throw Error("sum_dd: mismatched values");
-  Eigen::MatrixXd hi(a[0].rows(), a[0].cols()), lo(a[0].rows(), a[0].cols());
-  for (Eigen::Index i = 0; i < hi.size(); ++i) {
-    const dd::Number s = dd::add({a[0](i), a[1](i)}, {b[0](i), b[1](i)});
-    hi(i) = s.hi;
-    lo(i) = s.lo;
+DoubleDoubleMatrix sum_dd(const NoFields&, const KernelInputs& in) {
+  const auto a = from_value<DoubleDoubleMatrix>(in[0]), b = from_value<DoubleDoubleMatrix>(in[1]);
+  if (a.hi.rows() != b.hi.rows() || a.hi.cols() != b.hi.cols()) throw Error("sum_dd: mismatched values");
+  DoubleDoubleMatrix out{Eigen::MatrixXd(a.hi.rows(), a.hi.cols()), Eigen::MatrixXd(a.hi.rows(), a.hi.cols())};
+  for (Eigen::Index i = 0; i < a.hi.size(); ++i) {
+    const dd::Number s = dd::add({a.hi(i), a.lo(i)}, {b.hi(i), b.lo(i)});
+    out.hi(i) = s.hi;
+    out.lo(i) = s.lo;
   }
-  return Value::of(std::move(hi), std::move(lo));
+  return out;
 }
 
 }  // namespace
 
 void register_exact_gram_kernels(KernelRegistry& registry) {
-  registry.add("gram_dd", gram_dd);
-  registry.add("sum_dd", sum_dd);
+  add_kernel<GramDd>(registry, gram_dd);
+  add_kernel<SumDd>(registry, sum_dd);
 }
 
 }  // namespace tessera

@@ -7,6 +7,7 @@
 #include "tessera/io/hdf5.hpp"
 #include "tessera/io/raw_writer.hpp"
 #include "tessera/kernels/builtin.hpp"
+#include "tessera/kernels/io.hpp"
 
 namespace tessera {
 namespace {
@@ -26,12 +27,12 @@ void require_finite(const Eigen::Ref<const Eigen::MatrixXd>& transposed, const s
 /// Rows [row_begin, row_end) of a dataset, as a cols x rows matrix. They are read a slice at a
 /// time and each slice is checked for NaN/Inf while it is still in cache, so the check costs no
 /// extra pass over memory.
-Value read_rows(const KernelContext& ctx) {
+ReadRows::Result read_rows(const ReadRows::Params& params, const KernelInputs&) {
   constexpr std::int64_t slice_rows = 4096;
-  const auto& path = ctx.params.text("path");
-  const auto& dataset = ctx.params.text("dataset");
-  const std::int64_t begin = ctx.params.integer("row_begin"), end = ctx.params.integer("row_end");
-  const std::int64_t cols = ctx.params.integer("cols");
+  const auto& path = params.path;
+  const auto& dataset = params.dataset;
+  const std::int64_t begin = params.row_begin, end = params.row_end;
+  const std::int64_t cols = params.cols;
   // HDF5 rows are row-major; a column-major cols x rows matrix has the same layout, so the read
   // fills it directly.
   const hdf5::RowReader reader(hdf5::cached_file(path), dataset);
@@ -46,13 +47,13 @@ Value read_rows(const KernelContext& ctx) {
     reader.read(static_cast<std::uint64_t>(slice), static_cast<std::uint64_t>(slice_end), columns.data());
     require_finite(columns, path, dataset, slice);
   }
-  return Value::of(std::move(transposed));
+  return {std::move(transposed)};
 }
 
-Value read_all(const KernelContext& ctx) {
-  const auto& path = ctx.params.text("path");
-  const auto& dataset = ctx.params.text("dataset");
-  const std::int64_t rows = ctx.params.integer("rows"), cols = ctx.params.integer("cols");
+ReadAll::Result read_all(const ReadAll::Params& params, const KernelInputs&) {
+  const auto& path = params.path;
+  const auto& dataset = params.dataset;
+  const std::int64_t rows = params.rows, cols = params.cols;
   Eigen::MatrixXd transposed(cols, rows);
   const auto data = hdf5::read_all(hdf5::cached_file(path), dataset);
   if (data.size() != static_cast<std::size_t>(transposed.size()))
@@ -60,25 +61,25 @@ Value read_all(const KernelContext& ctx) {
                                  path, dataset, data.size(), rows, cols));
   std::copy(data.begin(), data.end(), transposed.data());
   require_finite(transposed, path, dataset, 0);
-  return Value::of(std::move(transposed));
+  return {std::move(transposed)};
 }
 
-Value write_rows(const KernelContext& ctx) {
-  const Eigen::MatrixXd& transposed = ctx.input(0)[0];  // cols x rows: row-major rows x cols in memory
+NoFields write_rows(const WriteRows::Params& params, const KernelInputs& in) {
+  const Eigen::MatrixXd& transposed = in.matrix(0);  // cols x rows: row-major rows x cols in memory
   const auto row_bytes = static_cast<std::uint64_t>(transposed.rows()) * sizeof(double);
-  RawWriter out(ctx.params.text("path"));
-  out.write_at(static_cast<std::uint64_t>(ctx.params.integer("offset")) + static_cast<std::uint64_t>(ctx.params.integer("row_begin")) * row_bytes,
+  RawWriter out(params.path);
+  out.write_at(static_cast<std::uint64_t>(params.offset) + static_cast<std::uint64_t>(params.row_begin) * row_bytes,
                transposed.data(), static_cast<std::size_t>(transposed.size()) * sizeof(double));
   out.finish();
-  return Value{};
+  return {};
 }
 
 }  // namespace
 
 void register_io_kernels(KernelRegistry& registry) {
-  registry.add("read_rows", read_rows, Lane::io);
-  registry.add("read_all", read_all, Lane::io);
-  registry.add("write_rows", write_rows, Lane::io);
+  add_kernel<ReadRows>(registry, read_rows);
+  add_kernel<ReadAll>(registry, read_all);
+  add_kernel<WriteRows>(registry, write_rows);
 }
 
 }  // namespace tessera

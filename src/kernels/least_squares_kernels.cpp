@@ -1,10 +1,5 @@
-// Kernels for least squares. Every kernel sees a chunk's X transposed (p x rows) and y as 1 x rows;
-// with `intercept` = 1 a column of ones is put in front of X in the arithmetic, never in memory.
-//
-//   qr_rows      (X, y) {intercept}   -> R of [1 X y] for the chunk (k x k, k = q + 1)
-//   qr_merge     (R1, R2)             -> R of [R1; R2]
-//   gram_aug     (X, y) {intercept}   -> [1 X y]ᵀ[1 X y] for the chunk
-//   predict_rows (X) {coef, intercept} -> Xβ (+ intercept), 1 x rows
+// Kernels for least squares; contracts in kernels/least_squares.hpp. Every kernel sees a chunk's
+// X transposed (p x rows) and y as 1 x rows.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -13,6 +8,7 @@
 #include "tessera/kernels/blas.hpp"
 #include "tessera/kernels/builtin.hpp"
 #include "tessera/kernels/gram.hpp"
+#include "tessera/kernels/least_squares.hpp"
 
 namespace tessera {
 namespace {
@@ -29,11 +25,11 @@ void fill_block(Eigen::MatrixXd& w, const Eigen::MatrixXd& xt, const Eigen::Matr
   w.block(0, k - 1, m, 1) = yt.middleCols(begin, m).transpose();
 }
 
-Value qr_rows(const KernelContext& ctx) {
-  const Eigen::MatrixXd& xt = ctx.input(0)[0];
-  const Eigen::MatrixXd& yt = ctx.input(1)[0];
+RFactor qr_rows(const InterceptParams& params, const KernelInputs& in) {
+  const Eigen::MatrixXd& xt = in.matrix(0);
+  const Eigen::MatrixXd& yt = in.matrix(1);
   if (yt.cols() != xt.cols()) throw Error("qr_rows: X and y blocks have different row counts");
-  const bool intercept = ctx.params.integer("intercept") != 0;
+  const bool intercept = params.intercept;
   const Eigen::Index p = xt.rows(), rows = xt.cols(), k = p + (intercept ? 1 : 0) + 1;
   Eigen::MatrixXd r = Eigen::MatrixXd::Zero(k, k), block;
   // LAPACK's triangle-on-block QR: about 1.5x faster here than a dense QR of [R; block].
@@ -43,37 +39,35 @@ Value qr_rows(const KernelContext& ctx) {
     fill_block(block, xt, yt, intercept, begin, m);
     blas::stacked_qr(r, block);
   }
-  return Value::of(std::move(r));
+  return {std::move(r)};
 }
 
-Value qr_merge(const KernelContext& ctx) {
-  Eigen::MatrixXd a = ctx.input(0)[0], b = ctx.input(1)[0];
+RFactor qr_merge(const NoFields&, const KernelInputs& in) {
+  Eigen::MatrixXd a = in.matrix(0), b = in.matrix(1);
   if (a.rows() != b.rows() || a.cols() != b.cols()) throw Error("qr_merge: R factors of different sizes");
   blas::stacked_qr(a, b, static_cast<int>(b.rows()));  // both triangular
-  return Value::of(std::move(a));
+  return {std::move(a)};
 }
 
-Value gram_aug(const KernelContext& ctx) {
-  return Value::of(augmented_gram(ctx.input(0)[0], ctx.input(1)[0], ctx.params.integer("intercept") != 0));
+GramAug::Result gram_aug(const InterceptParams& params, const KernelInputs& in) {
+  return {augmented_gram(in.matrix(0), in.matrix(1), params.intercept)};
 }
 
-Value predict_rows(const KernelContext& ctx) {
-  const Eigen::MatrixXd& xt = ctx.input(0)[0];
-  const auto& coef = ctx.params.reals("coef");
-  const Eigen::Map<const Eigen::VectorXd> beta(coef.data(), static_cast<Eigen::Index>(coef.size()));
+PredictRows::Result predict_rows(const PredictRows::Params& params, const KernelInputs& in) {
+  const Eigen::MatrixXd& xt = in.matrix(0);
+  const Eigen::Map<const Eigen::VectorXd> beta(params.coef.data(), static_cast<Eigen::Index>(params.coef.size()));
   if (beta.size() != xt.rows())
     throw Error(fmt::format("predict_rows: {} coefficients for {} columns", beta.size(), xt.rows()));
-  Eigen::MatrixXd fitted = (beta.transpose() * xt).array() + ctx.params.real("intercept");
-  return Value::of(std::move(fitted));
+  return {Eigen::MatrixXd((beta.transpose() * xt).array() + params.intercept)};
 }
 
 }  // namespace
 
 void register_least_squares_kernels(KernelRegistry& registry) {
-  registry.add("qr_rows", qr_rows);
-  registry.add("qr_merge", qr_merge);
-  registry.add("gram_aug", gram_aug);
-  registry.add("predict_rows", predict_rows);
+  add_kernel<QrRows>(registry, qr_rows);
+  add_kernel<QrMerge>(registry, qr_merge);
+  add_kernel<GramAug>(registry, gram_aug);
+  add_kernel<PredictRows>(registry, predict_rows);
 }
 
 }  // namespace tessera

@@ -1,25 +1,13 @@
-// Kernels for logistic regression: one pass over a chunk serves every model being fitted.
-//
-// Shared params: {row_begin, rows, folds, shuffle, seed} (see row_folds.hpp) and
-//   coef        (p + 1) x M coefficients, column-major, intercept first: one column per model
-//   model_fold  M folds: a model trains on rows of other folds and is tested on its own (-1: all rows)
-//
-//   logistic_pass (X, y) {..., hessian_stride, hessian_models}
-//       -> [training log-loss sums (1 x M), gradients ((p + 1) x M),
-//           Hessians on every hessian_stride-th row ((p + 1) x (p + 1)M; zero for the models
-//           whose hessian_models entry is 0: their solver reuses an earlier one),
-//           test counts (6 x M: rows, TP, FP, FN, TN, log-loss sum),
-//           row counts (2 x M: training rows, training rows in the Hessian sample)]
-//   logistic_decision (X, y) {...}
-//       -> per model [2 x test rows: y; decision value], for ROC AUC
-//   concat (a, b, ...) -> blockwise [a b ...] side by side
+// Kernels for logistic regression: one pass over a chunk serves every model being fitted. The
+// contracts (names, parameters, result layouts) are in kernels/logistic.hpp.
 #include <cmath>
 #include <limits>
 
 #include "tessera/error.hpp"
 #include "tessera/kernels/blas.hpp"
 #include "tessera/kernels/builtin.hpp"
-#include "tessera/kernels/row_folds.hpp"
+#include "tessera/kernels/logistic.hpp"
+#include "tessera/kernels/metrics.hpp"
 
 namespace tessera {
 namespace {
@@ -69,13 +57,13 @@ struct Models {
   std::vector<std::vector<Eigen::Index>> models_of_fold;
 };
 
-Models models_from(const Params& params, Eigen::Index p) {
-  const auto& coef = params.reals("coef");
-  const auto& folds = params.reals("model_fold");
+Models models_from(const LogisticModels& params, Eigen::Index p) {
+  const auto& coef = params.coef;
+  const auto& folds = params.model_fold;
   const auto m = static_cast<Eigen::Index>(folds.size());
   if (static_cast<Eigen::Index>(coef.size()) != (p + 1) * m) throw Error("logistic: coef does not match the number of features");
   Models models{Eigen::Map<const Eigen::MatrixXd>(coef.data(), p + 1, m), {}, {}};
-  models.models_of_fold.resize(static_cast<std::size_t>(std::max<std::int64_t>(params.integer("folds"), 1)));
+  models.models_of_fold.resize(static_cast<std::size_t>(std::max<std::int64_t>(params.folds.folds, 1)));
   for (Eigen::Index j = 0; j < m; ++j) {
     models.fold.push_back(static_cast<int>(folds[static_cast<std::size_t>(j)]));
     if (models.fold.back() >= 0) models.models_of_fold.at(static_cast<std::size_t>(models.fold.back())).push_back(j);
@@ -91,19 +79,19 @@ Eigen::MatrixXd decisions(const Models& models, const Eigen::Ref<const Eigen::Ma
   return z;
 }
 
-Value logistic_pass(const KernelContext& ctx) {
-  const Eigen::MatrixXd& xt = ctx.input(0)[0];
-  const Eigen::MatrixXd& yt = ctx.input(1)[0];
+LogisticPass::Result logistic_pass(const LogisticPass::Params& params, const KernelInputs& in) {
+  const Eigen::MatrixXd& xt = in.matrix(0);
+  const Eigen::MatrixXd& yt = in.matrix(1);
   const Eigen::Index p = xt.rows(), n = xt.cols();
-  const Models models = models_from(ctx.params, p);
+  const Models models = models_from(params.models, p);
   const Eigen::Index m = models.coef.cols();
-  const std::vector<int> fold_of = row_folds(ctx.params, n);
-  const std::int64_t row_begin = ctx.params.integer("row_begin"), stride = ctx.params.integer("hessian_stride");
-  const auto& wants_hessian = ctx.params.reals("hessian_models");
+  const std::int64_t row_begin = params.models.row_begin, stride = params.hessian_stride;
+  const std::vector<int> fold_of = row_folds(params.models.folds, row_begin, n);
+  const auto& wants_hessian = params.hessian_models;
 
   Eigen::RowVectorXd loss = Eigen::RowVectorXd::Zero(m);
   Eigen::MatrixXd grad = Eigen::MatrixXd::Zero(p + 1, m);
-  Eigen::MatrixXd test = Eigen::MatrixXd::Zero(6, m);
+  std::vector<ClassificationCounts> test(static_cast<std::size_t>(m));
   Eigen::MatrixXd counts = Eigen::MatrixXd::Zero(2, m);
   std::vector<Eigen::MatrixXd> hess(static_cast<std::size_t>(m), Eigen::MatrixXd::Zero(p + 1, p + 1));
   const Eigen::Index first_sampled = (stride - row_begin % stride) % stride;
@@ -131,9 +119,10 @@ Value logistic_pass(const KernelContext& ctx) {
       if (f < 0) continue;
       for (Eigen::Index j : models.models_of_fold[static_cast<std::size_t>(f)]) {
         const bool truth = y(i) == 1, predicted = z(j, i) > 0;  // scikit-learn predicts 1 when the decision is > 0
-        test(0, j) += 1;
-        test(truth ? (predicted ? 1 : 3) : (predicted ? 2 : 4), j) += 1;
-        test(5, j) += clipped_log_loss(row_loss(j, i));
+        ClassificationCounts& t = test[static_cast<std::size_t>(j)];
+        t.rows += 1;
+        (truth ? (predicted ? t.tp : t.fn) : (predicted ? t.fp : t.tn)) += 1;
+        t.log_loss_sum += clipped_log_loss(row_loss(j, i));
         row_loss(j, i) = 0;
         residual(j, i) = 0;
         prob(j, i) = -1;  // marks a test entry for the Hessian below
@@ -159,46 +148,34 @@ Value logistic_pass(const KernelContext& ctx) {
     scaled = sampled.array().rowwise() * weight.row(j);
     blas::add_outer_product(scaled, hess[static_cast<std::size_t>(j)]);
   }
-  Eigen::MatrixXd hessians(p + 1, (p + 1) * m);
+  LogisticPass::Result out{Eigen::MatrixXd(loss), std::move(grad), Eigen::MatrixXd(p + 1, (p + 1) * m),
+                           Eigen::MatrixXd(field_count<ClassificationCounts>(), m), std::move(counts)};
   for (Eigen::Index j = 0; j < m; ++j) {
     blas::symmetrize(hess[static_cast<std::size_t>(j)]);
-    hessians.middleCols(j * (p + 1), p + 1) = hess[static_cast<std::size_t>(j)];
-    counts(0, j) = static_cast<double>(n) - test(0, j);
-  }
-  return Value::of(Eigen::MatrixXd(loss), std::move(grad), std::move(hessians), std::move(test), std::move(counts));
-}
-
-Value logistic_decision(const KernelContext& ctx) {
-  const Eigen::MatrixXd& xt = ctx.input(0)[0];
-  const Eigen::MatrixXd& yt = ctx.input(1)[0];
-  const Models models = models_from(ctx.params, xt.rows());
-  const std::vector<int> fold_of = row_folds(ctx.params, xt.cols());
-  const Eigen::MatrixXd z = decisions(models, xt);
-  Value out;
-  for (Eigen::Index j = 0; j < models.coef.cols(); ++j) {
-    std::vector<Eigen::Index> rows;
-    for (Eigen::Index i = 0; i < xt.cols(); ++i)
-      if (fold_of[static_cast<std::size_t>(i)] == models.fold[static_cast<std::size_t>(j)]) rows.push_back(i);
-    Eigen::MatrixXd pairs(2, static_cast<Eigen::Index>(rows.size()));
-    for (Eigen::Index s = 0; s < pairs.cols(); ++s) {
-      pairs(0, s) = yt(0, rows[static_cast<std::size_t>(s)]);
-      pairs(1, s) = z(j, rows[static_cast<std::size_t>(s)]);
-    }
-    out.blocks.push_back(std::move(pairs));
+    out.hessians.middleCols(j * (p + 1), p + 1) = hess[static_cast<std::size_t>(j)];
+    to_column(test[static_cast<std::size_t>(j)], out.test, j);
+    out.rows(0, j) = static_cast<double>(n) - test[static_cast<std::size_t>(j)].rows;
   }
   return out;
 }
 
-Value concat(const KernelContext& ctx) {
-  Value out = ctx.input(0);
-  for (std::size_t i = 1; i < ctx.inputs.size(); ++i) {
-    const Value& v = ctx.input(i);
-    if (v.blocks.size() != out.blocks.size()) throw Error("concat: inputs have different numbers of blocks");
-    for (std::size_t b = 0; b < v.blocks.size(); ++b) {
-      Eigen::MatrixXd joined(out.blocks[b].rows(), out.blocks[b].cols() + v.blocks[b].cols());
-      joined << out.blocks[b], v.blocks[b];
-      out.blocks[b] = std::move(joined);
+LogisticScores::Result logistic_scores(const LogisticModels& params, const KernelInputs& in) {
+  const Eigen::MatrixXd& xt = in.matrix(0);
+  const Eigen::MatrixXd& yt = in.matrix(1);
+  const Models models = models_from(params, xt.rows());
+  const std::vector<int> fold_of = row_folds(params.folds, params.row_begin, xt.cols());
+  const Eigen::MatrixXd z = decisions(models, xt);
+  LogisticScores::Result out;
+  for (Eigen::Index j = 0; j < models.coef.cols(); ++j) {
+    std::vector<Eigen::Index> rows;
+    for (Eigen::Index i = 0; i < xt.cols(); ++i)
+      if (fold_of[static_cast<std::size_t>(i)] == models.fold[static_cast<std::size_t>(j)]) rows.push_back(i);
+    Eigen::VectorXd labels(static_cast<Eigen::Index>(rows.size())), scores(labels.size());
+    for (Eigen::Index s = 0; s < labels.size(); ++s) {
+      labels(s) = yt(0, rows[static_cast<std::size_t>(s)]);
+      scores(s) = z(j, rows[static_cast<std::size_t>(s)]);
     }
+    out.tables.push_back(score_table(labels, scores));
   }
   return out;
 }
@@ -206,9 +183,8 @@ Value concat(const KernelContext& ctx) {
 }  // namespace
 
 void register_logistic_kernels(KernelRegistry& registry) {
-  registry.add("logistic_pass", logistic_pass);
-  registry.add("logistic_decision", logistic_decision);
-  registry.add("concat", concat);
+  add_kernel<LogisticPass>(registry, logistic_pass);
+  add_kernel<LogisticScores>(registry, logistic_scores);
 }
 
 }  // namespace tessera

@@ -10,7 +10,7 @@
 #include "tessera/runtime/result_store.hpp"
 #include "tessera/runtime/scheduler.hpp"
 #include "tessera/runtime/task_runner.hpp"
-#include "tessera/util/interrupt.hpp"
+#include "tessera/core/interrupt.hpp"
 
 namespace tessera {
 

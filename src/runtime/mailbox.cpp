@@ -7,14 +7,6 @@
 
 namespace tessera {
 
-void mpi_check(int rc, const char* what) {
-  if (rc == MPI_SUCCESS) return;
-  char text[MPI_MAX_ERROR_STRING];
-  int length = 0;
-  MPI_Error_string(rc, text, &length);
-  throw CommError(std::string(what) + " failed: " + std::string(text, static_cast<std::size_t>(length)));
-}
-
 Mailbox::Mailbox(const boost::mpi::communicator& comm) : comm_(comm) {
   // Errors come back as codes that mpi_check turns into exceptions, instead of aborting in MPI.
   mpi_check(MPI_Comm_set_errhandler(comm_, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler");

@@ -4,7 +4,7 @@
 #include <chrono>
 
 #include "tessera/runtime/backoff.hpp"
-#include "tessera/util/interrupt.hpp"
+#include "tessera/core/interrupt.hpp"
 
 namespace tessera {
 

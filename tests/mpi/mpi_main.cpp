@@ -8,8 +8,7 @@
 #include <boost/mpi/environment.hpp>
 #include <iostream>
 
-#include "tessera/io/hdf5.hpp"
-#include "tessera/runtime/memory.hpp"
+#include "tessera/runtime/process.hpp"
 
 namespace {
 /// Prints failed assertions from ranks other than 0, which have no printer of their own.
@@ -28,11 +27,8 @@ class RankFailurePrinter : public testing::EmptyTestEventListener {
 }  // namespace
 
 int main(int argc, char** argv) {
-  tessera::keep_freed_memory_for_reuse();
-  boost::mpi::environment env(argc, argv, boost::mpi::threading::funneled);
-  boost::mpi::communicator world;
-  H5open();
-  tessera::hdf5::silence_errors_on_this_thread();
+  tessera::Process process(argc, argv);
+  const boost::mpi::communicator& world = process.world();
   testing::InitGoogleTest(&argc, argv);
   if (world.rank() != 0) {
     auto& listeners = testing::UnitTest::GetInstance()->listeners();
@@ -42,6 +38,5 @@ int main(int argc, char** argv) {
   const int failed = RUN_ALL_TESTS() != 0 ? 1 : 0;
   int any_failed = 0;
   boost::mpi::all_reduce(world, failed, any_failed, boost::mpi::maximum<int>());
-  tessera::hdf5::close_cached_files();
   return any_failed;
 }

@@ -3,7 +3,7 @@
 #include <cstring>
 
 #include "cluster_fixture.hpp"
-#include "tessera/ml/blocks.hpp"
+#include "tessera/plan/chunk_reads.hpp"
 
 namespace tessera::testing {
 namespace {

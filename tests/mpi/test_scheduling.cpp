@@ -4,7 +4,7 @@
 #include <chrono>
 
 #include "cluster_fixture.hpp"
-#include "tessera/ml/blocks.hpp"
+#include "tessera/plan/chunk_reads.hpp"
 
 namespace tessera::testing {
 namespace {

@@ -3,7 +3,7 @@
 #include <set>
 
 #include "tessera/error.hpp"
-#include "tessera/ml/folds.hpp"
+#include "tessera/stats/folds.hpp"
 
 namespace tessera {
 namespace {

@@ -4,7 +4,7 @@
 
 #include "tessera/error.hpp"
 #include "tessera/graph/graph.hpp"
-#include "tessera/ml/blocks.hpp"
+#include "tessera/plan/chunk_reads.hpp"
 
 namespace tessera {
 namespace {

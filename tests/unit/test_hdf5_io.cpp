@@ -9,7 +9,7 @@
 
 #include "tessera/error.hpp"
 #include "tessera/io/hdf5.hpp"
-#include "tessera/ml/data_source.hpp"
+#include "tessera/plan/data_source.hpp"
 
 namespace tessera {
 namespace {

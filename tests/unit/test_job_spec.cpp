@@ -2,7 +2,7 @@
 
 #include "tessera/error.hpp"
 #include "tessera/job/job_spec.hpp"
-#include "tessera/util/did_you_mean.hpp"
+#include "tessera/core/did_you_mean.hpp"
 
 namespace tessera {
 namespace {

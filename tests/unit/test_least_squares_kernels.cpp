@@ -6,7 +6,7 @@
 #include <random>
 
 #include "kernel_call.hpp"
-#include "tessera/kernels/double_double.hpp"
+#include "tessera/stats/double_double.hpp"
 
 namespace tessera {
 namespace {

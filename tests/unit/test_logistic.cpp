@@ -5,7 +5,7 @@
 #include <cmath>
 #include <random>
 
-#include "tessera/ml/logistic.hpp"
+#include "jobs/logistic/newton_solver.hpp"
 
 namespace tessera {
 namespace {

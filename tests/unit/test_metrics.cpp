@@ -4,7 +4,7 @@
 #include <cmath>
 #include <random>
 
-#include "tessera/ml/metrics.hpp"
+#include "tessera/stats/metrics.hpp"
 
 namespace tessera {
 namespace {

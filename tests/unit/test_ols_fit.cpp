@@ -4,7 +4,7 @@
 #include <Eigen/QR>
 #include <cmath>
 
-#include "tessera/ml/ols_fit.hpp"
+#include "jobs/ols/ols_fit.hpp"
 
 namespace tessera {
 namespace {

@@ -11,7 +11,7 @@
 #include "tessera/error.hpp"
 #include "tessera/io/hdf5.hpp"
 #include "kernel_call.hpp"
-#include "tessera/ml/ridge.hpp"
+#include "jobs/ridge/ridge_fit.hpp"
 #include "tessera/runtime/executor.hpp"
 
 namespace tessera {

@@ -5,7 +5,7 @@
 #include <limits>
 
 #include "tessera/error.hpp"
-#include "tessera/ml/search.hpp"
+#include "tessera/search/results.hpp"
 
 namespace tessera {
 namespace {

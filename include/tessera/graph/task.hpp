@@ -8,8 +8,9 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <variant>
 #include <vector>
+
+#include "tessera/core/params.hpp"
 
 namespace tessera {
 
@@ -31,32 +32,6 @@ struct TaskKey {
 
 struct TaskKeyHash {
   std::size_t operator()(const TaskKey& k) const noexcept { return static_cast<std::size_t>(k.lo ^ (k.hi * 0x9E3779B97F4A7C15ull)); }
-};
-
-/// A parameter value. Kept to the few types kernels need so the content hash stays canonical.
-using Param = std::variant<std::int64_t, double, std::string, std::vector<double>>;
-
-/// Kernel parameters, ordered by name (the order is part of the hash).
-class Params {
- public:
-  Params() = default;
-  Params(std::initializer_list<std::pair<const std::string, Param>> init) : values_(init) {}
-
-  Params& set(const std::string& name, Param value);
-  bool has(const std::string& name) const { return values_.count(name) != 0; }
-  std::int64_t integer(const std::string& name) const;
-  double real(const std::string& name) const;
-  const std::string& text(const std::string& name) const;
-  const std::vector<double>& reals(const std::string& name) const;
-  const std::map<std::string, Param>& values() const { return values_; }
-
-  template <class Archive>
-  void serialize(Archive& ar, unsigned);
-
- private:
-  template <class T>
-  const T& get(const std::string& name) const;
-  std::map<std::string, Param> values_;
 };
 
 /// Where a task without inputs would best run: part `index` of `count` equal parts of the work,

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "tessera/graph/graph.hpp"
-#include "tessera/runtime/kernel_registry.hpp"
+#include "tessera/core/kernel_registry.hpp"
 #include "tessera/runtime/protocol.hpp"
 
 namespace tessera {

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <memory>
 
-#include "tessera/runtime/kernel_registry.hpp"
+#include "tessera/core/kernel_registry.hpp"
 #include "tessera/runtime/protocol.hpp"
 #include "tessera/runtime/result_store.hpp"
 

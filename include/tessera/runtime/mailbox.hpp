@@ -16,13 +16,12 @@
 #include <memory>
 #include <optional>
 
+#include "tessera/runtime/mpi_check.hpp"
 #include "tessera/runtime/protocol.hpp"
 #include "tessera/runtime/serialization.hpp"
 
 namespace tessera {
 
-/// Throws CommError naming `what` when an MPI call fails (the communicator returns errors).
-void mpi_check(int rc, const char* what);
 
 /// Archive flags: no header, no locale machinery, no object tracking — plain fields in order.
 inline constexpr unsigned archive_flags =

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "tessera/graph/task.hpp"
-#include "tessera/runtime/value.hpp"
+#include "tessera/core/value.hpp"
 
 namespace tessera::protocol {
 

@@ -7,7 +7,7 @@
 
 #include "tessera/graph/task.hpp"
 #include "tessera/runtime/protocol.hpp"
-#include "tessera/runtime/value.hpp"
+#include "tessera/core/value.hpp"
 
 namespace tessera {
 

@@ -20,7 +20,7 @@
 #include <functional>
 
 #include "tessera/graph/task.hpp"
-#include "tessera/runtime/kernel_registry.hpp"
+#include "tessera/core/kernel_registry.hpp"
 #include "tessera/runtime/protocol.hpp"
 
 namespace tessera {

@@ -4,7 +4,7 @@
 /// same code on a worker's compute thread and on rank 0 when it runs alone.
 #include <variant>
 
-#include "tessera/runtime/kernel_registry.hpp"
+#include "tessera/core/kernel_registry.hpp"
 #include "tessera/runtime/protocol.hpp"
 #include "tessera/runtime/result_store.hpp"
 

@@ -1,0 +1,103 @@
+#pragma once
+/// @file
+/// Contracts of the metrics kernels (see core/contract.hpp): what the `evaluate` job and the ROC
+/// AUC scoring sum or merge over chunks. Inputs are (truth, predictions or scores), 1 x rows each.
+#include <string>
+
+#include "tessera/core/contract.hpp"
+#include "tessera/stats/metrics.hpp"
+
+namespace tessera {
+
+/// Moments of a chunk's (y, ŷ) for MSE, MAE and R².
+struct RegressionMomentsOf {
+  static constexpr const char* name = "regression_moments";
+  static constexpr Lane lane = Lane::compute;
+  static constexpr std::size_t inputs = 2;
+  using Params = NoFields;
+  using Result = RegressionMoments;
+};
+
+/// The moments of the union of two chunks' rows (Chan's update).
+struct RegressionMerge {
+  static constexpr const char* name = "regression_merge";
+  static constexpr Lane lane = Lane::compute;
+  static constexpr std::size_t inputs = 2;
+  using Params = NoFields;
+  using Result = RegressionMoments;
+};
+
+/// A chunk's (y, p) checked — y in {0, 1}, p in [0, 1] — and counted; summed with Sum.
+struct ClassificationCountsOf {
+  static constexpr const char* name = "classification_counts";
+  static constexpr Lane lane = Lane::compute;
+  static constexpr std::size_t inputs = 2;
+  struct Params {
+    std::int64_t row_begin = 0;
+    std::string truth, predictions;  ///< "file:dataset", for messages
+    template <class Self, class Visit>
+    static void fields(Self& self, Visit&& visit) {
+      visit("row_begin", self.row_begin);
+      visit("truth", self.truth);
+      visit("predictions", self.predictions);
+    }
+  };
+  using Result = ClassificationCounts;
+};
+
+/// A score table of a chunk's (labels, scores).
+struct ScoreTable {
+  Eigen::MatrixXd table;  ///< 3 x m: score; positives; negatives (stats/metrics.hpp)
+  template <class Self, class Visit>
+  static void fields(Self& self, Visit&& visit) {
+    visit("table", self.table);
+  }
+};
+struct ScoreTableOf {
+  static constexpr const char* name = "score_table";
+  static constexpr Lane lane = Lane::compute;
+  static constexpr std::size_t inputs = 2;
+  using Params = NoFields;
+  using Result = ScoreTable;
+};
+
+/// Block `index` of a value that holds several score tables (one per model).
+struct PickTable {
+  static constexpr const char* name = "pick_table";
+  static constexpr Lane lane = Lane::compute;
+  static constexpr std::size_t inputs = 1;
+  struct Params {
+    std::int64_t index = 0;
+    template <class Self, class Visit>
+    static void fields(Self& self, Visit&& visit) {
+      visit("index", self.index);
+    }
+  };
+  using Result = ScoreTable;
+};
+
+/// The table of the union of two tables' rows.
+struct MergeScoreTables {
+  static constexpr const char* name = "merge_score_tables";
+  static constexpr Lane lane = Lane::compute;
+  static constexpr std::size_t inputs = 2;
+  using Params = NoFields;
+  using Result = ScoreTable;
+};
+
+/// ROC AUC of a table, computed where the table is: rank 0 receives one number.
+struct AreaUnderCurve {
+  static constexpr const char* name = "roc_auc";
+  static constexpr Lane lane = Lane::compute;
+  static constexpr std::size_t inputs = 1;
+  using Params = NoFields;
+  struct Result {
+    double auc = 0;
+    template <class Self, class Visit>
+    static void fields(Self& self, Visit&& visit) {
+      visit("auc", self.auc);
+    }
+  };
+};
+
+}  // namespace tessera

@@ -1,0 +1,34 @@
+#pragma once
+/// @file
+/// The data of a supervised job (features X and target y in row chunks), checked on rank 0, and
+/// the pass every cross-validated model starts from: per-fold augmented Gram matrices.
+#include "tessera/graph/graph.hpp"
+#include "tessera/job/job_spec.hpp"
+#include "tessera/kernels/cross_validation.hpp"
+#include "tessera/plan/chunk_reads.hpp"
+#include "tessera/plan/data_source.hpp"
+
+namespace tessera {
+
+/// The most memory one chunk's per-fold statistics may take (a Gram matrix per fold).
+inline constexpr std::int64_t max_fold_statistics_bytes = std::int64_t{1} << 30;
+
+struct XyData {
+  MatrixSource x, y;
+  std::int64_t chunk_rows = 0;
+};
+
+/// Opens X and y and checks what can be checked before any task runs: equal row counts, folds
+/// <= rows, n_components <= features (in [model.pca] or anywhere in the grid).
+XyData open_xy(const JobSpec& job);
+
+/// The job's fold assignment for the cross-validation kernels (folds = 0 without [cv]).
+FoldAssignment fold_assignment(const JobSpec& job, const XyData& data);
+
+/// Per chunk, a FoldGram task (checking that y is binary when `binary_target` names it); the
+/// tasks summed up a tree. The result is a FoldGram::Result: one augmented Gram matrix
+/// [1 X y]ᵀ[1 X y] per fold (one in all without [cv]).
+TaskKey add_fold_grams(Graph& graph, const ChunkReads& reads, const JobSpec& job, const XyData& data,
+                       const std::optional<std::string>& binary_target = std::nullopt);
+
+}  // namespace tessera

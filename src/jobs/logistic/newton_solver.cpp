@@ -1,0 +1,116 @@
+#include "jobs/logistic/newton_solver.hpp"
+
+#include <Eigen/Cholesky>
+#include <cmath>
+
+namespace tessera {
+
+namespace {
+constexpr double reuse_hessian_below = 1e-2;
+}  // namespace
+
+Eigen::MatrixXd logistic_coordinates(const Eigen::MatrixXd& gram, const std::optional<PrincipalAxes>& axes,
+                                     std::optional<Eigen::Index> components, bool fit_intercept) {
+  const Eigen::Index p = gram.rows() - 2;
+  Eigen::MatrixXd t;
+  if (components) {
+    const Eigen::MatrixXd v = axes->eigenvectors.leftCols(*components);
+    const Eigen::VectorXd mean = gram.col(0).segment(1, p) / gram(0, 0);
+    t = Eigen::MatrixXd::Zero(p + 1, *components + 1);
+    t(0, 0) = 1;
+    t.block(0, 1, 1, *components) = -mean.transpose() * v;
+    t.bottomRightCorner(p, *components) = v;
+  } else {
+    t = Eigen::MatrixXd::Identity(p + 1, p + 1);
+  }
+  // Without an intercept b is not a free coordinate (after PCA it is fixed at −μᵀVw).
+  return fit_intercept ? t : Eigen::MatrixXd(t.rightCols(t.cols() - 1));
+}
+
+NewtonSolver::NewtonSolver(Eigen::MatrixXd coordinates, double C, bool fit_intercept, double tol, int max_iter,
+                           const Eigen::VectorXd& start)
+    : t_(std::move(coordinates)), tol_(tol), max_iter_(max_iter) {
+  penalty_ = Eigen::VectorXd::Constant(t_.cols(), 1 / C);
+  if (fit_intercept) penalty_(0) = 0;
+  phi_ = start.size() == t_.cols() ? start : Eigen::VectorXd::Zero(t_.cols());
+}
+
+Eigen::VectorXd lda_start(const Eigen::MatrixXd& gram, const Eigen::MatrixXd& coordinates, bool fit_intercept) {
+  const Eigen::Index k = gram.rows(), q = k - 1, p = q - 1;
+  const Eigen::MatrixXd& t = coordinates;
+  const double n = gram(0, 0), n1 = gram(0, k - 1), n0 = n - n1;
+  const Eigen::VectorXd zero = Eigen::VectorXd::Zero(t.cols());
+  if (n1 <= 0 || n0 <= 0) return zero;
+  const Eigen::MatrixXd a = t.transpose() * gram.topLeftCorner(q, q) * t;
+  const Eigen::VectorXd b = t.transpose() * gram.col(k - 1).head(q);
+  const Eigen::LDLT<Eigen::MatrixXd> ldlt(a);
+  Eigen::VectorXd phi = ldlt.solve(b);
+  const double rss = gram(k - 1, k - 1) - phi.dot(b);
+  if (ldlt.info() != Eigen::Success || !phi.allFinite() || !(rss > 1e-12 * n)) return zero;
+  phi *= n / rss;
+  if (fit_intercept) {
+    const Eigen::VectorXd w = (t * phi).tail(p);
+    const Eigen::VectorXd mean1 = gram.col(k - 1).segment(1, p) / n1;
+    const Eigen::VectorXd mean0 = (gram.col(0).segment(1, p) - gram.col(k - 1).segment(1, p)) / n0;
+    const double intercept = std::log(n1 / n0) - w.dot(mean1 + mean0) / 2;
+    phi(0) += intercept - (t * phi)(0);  // t(0, 0) = 1: φ₀ moves θ₀ one for one
+  }
+  return phi.allFinite() ? phi : zero;
+}
+
+bool NewtonSolver::update(const LogisticStats& stats) {
+  const double objective = stats.loss + 0.5 * phi_.dot(penalty_.cwiseProduct(phi_));
+  if (has_base_) {
+    // Armijo: the objective must fall by a fraction of what the gradient promised.
+    // (Plus rounding slack: near the optimum the decrease is below what the sum over rows resolves.)
+    const double promised = 1e-4 * step_length_ * base_grad_.dot(step_);
+    const double slack = 1e-13 * std::abs(base_objective_);
+    if (!std::isfinite(objective) || objective > base_objective_ + promised + slack) {
+      step_length_ /= 2;
+      if (step_length_ < 1e-10) {  // no decrease possible at this precision: stop where we are
+        done_ = true;
+        converged_ = false;
+        return false;
+      }
+      phi_ = base_phi_ + step_length_ * step_;
+      return false;
+    }
+  }
+  const Eigen::VectorXd grad = t_.transpose() * stats.grad + penalty_.cwiseProduct(phi_);
+  if (stats.hess.size() > 0) {
+    hess_ = t_.transpose() * stats.hess * t_;
+    hess_.diagonal() += penalty_;
+  } else if (has_base_) {
+    // A reused Hessian, corrected along the step just taken (BFGS): the sampled Hessian's error
+    // shrinks with every step instead of setting a fixed rate of convergence.
+    const Eigen::VectorXd s = phi_ - base_phi_, y = grad - base_grad_;
+    const Eigen::VectorXd hs = hess_ * s;
+    const double ys = y.dot(s), shs = s.dot(hs);
+    if (ys > 0 && shs > 0) hess_ += y * y.transpose() / ys - hs * hs.transpose() / shs;
+  }
+  const Eigen::MatrixXd& hess = hess_;
+  base_phi_ = phi_;
+  base_grad_ = grad;
+  base_objective_ = objective;
+  has_base_ = true;
+  step_ = -hess.ldlt().solve(grad);
+  const double scale = std::max(1.0, phi_.cwiseAbs().maxCoeff());
+  if (!step_.allFinite() || step_.cwiseAbs().maxCoeff() <= tol_ * scale) {
+    done_ = true;
+    converged_ = step_.allFinite();
+    return true;
+  }
+  if (iterations_ >= max_iter_) {
+    done_ = true;
+    return true;
+  }
+  ++iterations_;
+  // A step this small changes the Hessian by about as much, relatively: the next step made with the
+  // old one is then off by about that fraction of itself — convergence barely slows.
+  reuse_hessian_ = step_.cwiseAbs().maxCoeff() <= reuse_hessian_below * scale;
+  step_length_ = 1;
+  phi_ = base_phi_ + step_;
+  return true;
+}
+
+}  // namespace tessera

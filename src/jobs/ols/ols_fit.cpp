@@ -1,0 +1,245 @@
+#include "jobs/ols/ols_fit.hpp"
+
+#include <boost/math/distributions/fisher_f.hpp>
+#include <boost/math/distributions/students_t.hpp>
+#include <cmath>
+#include <limits>
+
+#include <Eigen/QR>
+#include <Eigen/SVD>
+#include <fmt/format.h>
+
+#include "tessera/error.hpp"
+
+namespace tessera {
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+double condition_number(const MatrixXld& r) {
+  Eigen::JacobiSVD<MatrixXld> svd(r);
+  const auto& s = svd.singularValues();
+  if (s.size() == 0) return 1;
+  return s(s.size() - 1) == 0 ? std::numeric_limits<double>::infinity() : static_cast<double>(s(0) / s(s.size() - 1));
+}
+
+/// R of the kept columns and y: deleting columns breaks triangularity, so re-factor (k x k, cheap).
+MatrixXld reduced_r(const MatrixXld& r_aug, const std::vector<int>& kept) {
+  const auto k = r_aug.cols();
+  MatrixXld w(k, static_cast<Eigen::Index>(kept.size()) + 1);
+  for (std::size_t i = 0; i < kept.size(); ++i) w.col(static_cast<Eigen::Index>(i)) = r_aug.col(kept[i]);
+  w.col(w.cols() - 1) = r_aug.col(k - 1);
+  Eigen::HouseholderQR<MatrixXld> qr(w);
+  return MatrixXld(qr.matrixQR().topRows(w.cols()).triangularView<Eigen::Upper>());
+}
+
+}  // namespace
+
+OlsSolution solve_from_r(const MatrixXld& r_aug, std::int64_t n, bool intercept) {
+  const auto k = r_aug.cols(), q = k - 1;
+  OlsSolution s;
+  s.intercept = intercept;
+  s.n = n;
+  for (Eigen::Index j = 0; j < q; ++j) {
+    const long double norm = r_aug.col(j).head(j + 1).norm();
+    if (norm == 0 || std::abs(r_aug(j, j)) <= rank_tolerance * norm)
+      s.dropped.push_back(static_cast<int>(j));
+    else
+      s.kept.push_back(static_cast<int>(j));
+  }
+  s.r = s.dropped.empty() ? r_aug : reduced_r(r_aug, s.kept);
+  const auto m = static_cast<Eigen::Index>(s.kept.size());
+  s.beta = s.r.topLeftCorner(m, m).triangularView<Eigen::Upper>().solve(s.r.col(m).head(m));
+  s.rss = s.r(m, m) * s.r(m, m);
+  // Sums of squares from R's y column: regressing y on the intercept alone leaves the rows below it.
+  const auto ycol = r_aug.col(k - 1);
+  s.yy = ycol.squaredNorm();
+  s.tss = intercept ? ycol.tail(k - 1).squaredNorm() : s.yy;
+  const MatrixXld rxx = r_aug.topLeftCorner(q, q);
+  s.cond = condition_number(rxx);
+  VectorXld norms(q);
+  for (Eigen::Index j = 0; j < q; ++j) norms(j) = rxx.col(j).norm();
+  s.scaled_cond = (norms.array() == 0).any() ? std::numeric_limits<double>::infinity()
+                                             : condition_number(rxx * norms.cwiseInverse().asDiagonal());
+  return s;
+}
+
+ErrorEstimate estimate_error(const OlsSolution& s, bool normal_equations) {
+  const auto m = static_cast<Eigen::Index>(s.kept.size());
+  if (m == 0) return {};
+  const MatrixXld r = s.r.topLeftCorner(m, m).triangularView<Eigen::Upper>();
+  VectorXld norms(m);
+  for (Eigen::Index j = 0; j < m; ++j) norms(j) = r.col(j).norm();
+  Eigen::JacobiSVD<MatrixXld> svd(r * norms.cwiseInverse().asDiagonal());
+  const auto& sv = svd.singularValues();
+  const double sigma_max = static_cast<double>(sv(0)), kappa = static_cast<double>(sv(0) / sv(m - 1));
+  const VectorXld beta_scaled = s.beta.cwiseProduct(norms);
+  const double beta_norm = static_cast<double>(beta_scaled.norm());
+  const double residual = std::sqrt(static_cast<double>(s.rss)), y_norm = std::sqrt(static_cast<double>(s.yy));
+  // u times a modest growth factor: Householder QR's errors grow like √(columns) in practice.
+  const double u = std::numeric_limits<double>::epsilon() / 2 * std::sqrt(static_cast<double>(m + 1));
+  const double amplification = normal_equations ? kappa * kappa : kappa;
+  const double absolute = u * amplification * (beta_norm + kappa * residual / sigma_max);
+  ErrorEstimate e;
+  for (Eigen::Index j = 0; j < m; ++j) {
+    const double b = std::abs(static_cast<double>(beta_scaled(j)));
+    e.coef = std::max(e.coef, b > 0 ? absolute / b : std::numeric_limits<double>::infinity());
+  }
+  e.stderr_ = u * (2 * amplification + (residual > 0 ? y_norm / residual : std::numeric_limits<double>::infinity()));
+  if (!std::isfinite(kappa)) e.coef = e.stderr_ = std::numeric_limits<double>::infinity();
+  return e;
+}
+
+namespace {
+
+// Binary128 arithmetic (GCC's __float128, in software): 113 significant bits, enough to solve
+// the normal equations of a design with a scaled condition number of 1e10 (κ² = 1e20) to about
+// 12 digits. Only k x k matrices are solved in it.
+__extension__ typedef __float128 Quad;
+
+Quad quad_sqrt(Quad a) {
+  if (a <= 0) return 0;
+  Quad x = static_cast<Quad>(std::sqrt(static_cast<long double>(a)));
+  for (int i = 0; i < 2; ++i) x = (x + a / x) / 2;  // Newton: each step doubles the correct bits
+  return x;
+}
+
+}  // namespace
+
+OlsSolution solve_from_exact_gram(const Eigen::MatrixXd& hi, const Eigen::MatrixXd& lo, const OlsSolution& first) {
+  const Eigen::Index k = hi.rows(), y = k - 1;
+  const auto m = first.kept.size();
+  const auto g = [&](Eigen::Index i, Eigen::Index j) { return static_cast<Quad>(hi(i, j)) + static_cast<Quad>(lo(i, j)); };
+  const auto col = [&](std::size_t i) { return static_cast<Eigen::Index>(first.kept[i]); };
+  // Cholesky of the kept columns' Gram matrix: A = L Lᵀ, row-major lower triangle.
+  std::vector<Quad> l(m * m, 0), z(m, 0);
+  for (std::size_t j = 0; j < m; ++j) {
+    Quad d = g(col(j), col(j));
+    for (std::size_t t = 0; t < j; ++t) d -= l[j * m + t] * l[j * m + t];
+    if (!(d > 0))
+      throw InputError("ols: the design's kept columns are numerically dependent even in extended precision; remove "
+                       "nearly collinear columns");
+    l[j * m + j] = quad_sqrt(d);
+    for (std::size_t i = j + 1; i < m; ++i) {
+      Quad v = g(col(i), col(j));
+      for (std::size_t t = 0; t < j; ++t) v -= l[i * m + t] * l[j * m + t];
+      l[i * m + j] = v / l[j * m + j];
+    }
+  }
+  // z = L⁻¹ Xᵀy, β = L⁻ᵀ z, and RSS = yᵀy − zᵀz.
+  Quad zz = 0;
+  for (std::size_t i = 0; i < m; ++i) {
+    Quad v = g(col(i), y);
+    for (std::size_t t = 0; t < i; ++t) v -= l[i * m + t] * z[t];
+    z[i] = v / l[i * m + i];
+    zz += z[i] * z[i];
+  }
+  std::vector<Quad> beta(m, 0);
+  for (std::size_t i = m; i-- > 0;) {
+    Quad v = z[i];
+    for (std::size_t t = i + 1; t < m; ++t) v -= l[t * m + i] * beta[t];
+    beta[i] = v / l[i * m + i];
+  }
+  // diag((L Lᵀ)⁻¹)_j = Σ_i (L⁻¹)_ij², with L⁻¹ lower triangular, column by column.
+  VectorXld diag(static_cast<Eigen::Index>(m));
+  std::vector<Quad> inv(m);
+  for (std::size_t j = 0; j < m; ++j) {
+    Quad sum = 0;
+    for (std::size_t i = j; i < m; ++i) {
+      Quad v = i == j ? 1 : 0;
+      for (std::size_t t = j; t < i; ++t) v -= l[i * m + t] * inv[t];
+      inv[i] = v / l[i * m + i];
+      sum += inv[i] * inv[i];
+    }
+    diag(static_cast<Eigen::Index>(j)) = static_cast<long double>(sum);
+  }
+  OlsSolution s = first;
+  s.beta.resize(static_cast<Eigen::Index>(m));
+  for (std::size_t i = 0; i < m; ++i) s.beta(static_cast<Eigen::Index>(i)) = static_cast<long double>(beta[i]);
+  const Quad yy = g(y, y);
+  s.yy = static_cast<long double>(yy);
+  s.rss = static_cast<long double>(yy - zz > 0 ? yy - zz : Quad(0));
+  s.tss = static_cast<long double>(first.intercept ? yy - g(0, y) * g(0, y) / g(0, 0) : yy);
+  s.diag_inverse = std::move(diag);
+  return s;
+}
+
+OlsReport make_report(const OlsSolution& s, const std::vector<std::string>& names, const std::string& solver) {
+  OlsReport r;
+  r.feature_names = names;
+  r.solver = solver;
+  r.intercept = s.intercept;
+  r.n = s.n;
+  const int off = s.intercept ? 1 : 0;
+  r.p = static_cast<std::int64_t>(names.size());
+  const auto m = static_cast<Eigen::Index>(s.kept.size());
+  r.df_resid = s.n - m;
+  const double rss = static_cast<double>(s.rss), tss = static_cast<double>(s.tss);
+  const long double rss_ld = s.rss;
+  const double sigma2 = r.df_resid > 0 ? rss / static_cast<double>(r.df_resid) : nan;
+  r.rse = std::sqrt(sigma2);
+
+  // Var(beta) = sigma^2 (RᵀR)⁻¹, whose diagonal is the squared row norms of R⁻¹ (or was computed
+  // in extended precision by the refit).
+  VectorXld diag_inverse = s.diag_inverse;
+  if (diag_inverse.size() != m)
+    diag_inverse = s.r.topLeftCorner(m, m).triangularView<Eigen::Upper>().solve(MatrixXld::Identity(m, m)).rowwise().squaredNorm();
+  std::vector<double> coef(static_cast<std::size_t>(names.size()) + off, nan), se = coef, t = coef, pv = coef;
+  const boost::math::students_t tdist(r.df_resid > 0 ? static_cast<double>(r.df_resid) : 1.0);
+  for (Eigen::Index i = 0; i < m; ++i) {
+    const auto col = static_cast<std::size_t>(s.kept[static_cast<std::size_t>(i)]);
+    coef[col] = static_cast<double>(s.beta(i));
+    se[col] = r.df_resid > 0 ? static_cast<double>(std::sqrt(rss_ld / static_cast<long double>(r.df_resid) * diag_inverse(i))) : nan;
+    t[col] = coef[col] / se[col];
+    pv[col] = std::isfinite(t[col]) ? 2 * boost::math::cdf(boost::math::complement(tdist, std::abs(t[col]))) : nan;
+  }
+  if (s.intercept) {
+    r.intercept_coef = coef[0];
+    r.intercept_stderr = se[0];
+    r.intercept_tvalue = t[0];
+    r.intercept_pvalue = pv[0];
+  }
+  r.coef.assign(coef.begin() + off, coef.end());
+  r.stderr_.assign(se.begin() + off, se.end());
+  r.tvalues.assign(t.begin() + off, t.end());
+  r.pvalues.assign(pv.begin() + off, pv.end());
+  for (int d : s.dropped) r.rank_deficient.push_back(d < off ? "intercept" : names[static_cast<std::size_t>(d - off)]);
+
+  // R² is centred with an intercept, uncentred (1 - SSE/Σy²) without, as the references define it.
+  r.r2 = 1 - rss / tss;
+  const double df_total = static_cast<double>(s.n - off);
+  r.adj_r2 = r.df_resid > 0 ? 1 - (1 - r.r2) * df_total / static_cast<double>(r.df_resid) : nan;
+  const auto df_model = m - off;
+  if (df_model > 0 && r.df_resid > 0) {
+    r.fstat = ((tss - rss) / static_cast<double>(df_model)) / sigma2;
+    const boost::math::fisher_f fdist(static_cast<double>(df_model), static_cast<double>(r.df_resid));
+    r.fstat_pvalue = std::isfinite(r.fstat) ? boost::math::cdf(boost::math::complement(fdist, r.fstat)) : nan;
+  } else {
+    r.fstat = r.fstat_pvalue = nan;
+  }
+  r.cond = s.cond;
+  return r;
+}
+
+std::string format_report(const OlsReport& r) {
+  std::string out = fmt::format("OLS ({} solver{})   n = {}   p = {}   df_resid = {}\n", r.solver,
+                                r.refined ? ", refitted in extended precision" : "", r.n, r.p, r.df_resid);
+  out += fmt::format("{:<20} {:>15} {:>13} {:>10} {:>11}\n", "", "coef", "std err", "t", "P>|t|");
+  auto row = [&](const std::string& name, double c, double se, double t, double p) {
+    if (std::isnan(c))
+      out += fmt::format("{:<20} {:>15} {:>13} {:>10} {:>11}\n", name, "(dependent)", "", "", "");
+    else
+      out += fmt::format("{:<20} {:>15.8g} {:>13.6g} {:>10.4g} {:>11.4g}\n", name, c, se, t, p);
+  };
+  if (r.intercept) row("intercept", r.intercept_coef, r.intercept_stderr, r.intercept_tvalue, r.intercept_pvalue);
+  for (std::size_t j = 0; j < r.coef.size(); ++j) row(r.feature_names[j], r.coef[j], r.stderr_[j], r.tvalues[j], r.pvalues[j]);
+  out += fmt::format("R² = {:.10g}   adjusted R² = {:.10g}{}\n", r.r2, r.adj_r2, r.intercept ? "" : "   (uncentred: no intercept)");
+  out += fmt::format("residual std error = {:.8g} on {} degrees of freedom\n", r.rse, r.df_resid);
+  out += fmt::format("F = {:.8g}, p = {:.4g}   condition number = {:.3g}\n", r.fstat, r.fstat_pvalue, r.cond);
+  if (!r.rank_deficient.empty())
+    out += fmt::format("rank deficient: {} depend(s) on earlier columns; coefficient(s) not estimated\n",
+                       fmt::join(r.rank_deficient, ", "));
+  return out;
+}
+
+}  // namespace tessera

@@ -1,0 +1,217 @@
+#include "jobs/ols/ols_job.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include <Eigen/Cholesky>
+#include <fmt/format.h>
+
+#include "tessera/error.hpp"
+#include "tessera/io/hdf5.hpp"
+#include "tessera/kernels/io.hpp"
+#include "tessera/kernels/least_squares.hpp"
+#include "tessera/kernels/linalg.hpp"
+#include "tessera/plan/chunk_reads.hpp"
+#include "jobs/ols/ols_fit.hpp"
+#include "tessera/core/log.hpp"
+
+namespace tessera {
+namespace {
+
+/// The largest estimated relative error of a coefficient or standard error that is accepted from
+/// the double-precision solution (9 correct digits promised, one more kept in hand); above it
+/// the fit is redone from the double-double Gram matrix.
+constexpr double accepted_error = 1e-10;
+/// Above this, Cholesky on XᵀX (whose condition number is the square) cannot be trusted.
+constexpr double cholesky_max_scaled_cond = 1e7;
+
+struct OlsInputs {
+  MatrixSource x, y;
+  std::int64_t chunk_rows = 0;
+  bool intercept = true;
+  std::vector<std::string> names;
+  std::optional<MatrixSource> predict;
+};
+
+OlsInputs check_inputs(const JobSpec& job) {
+  OlsInputs in{open_source(job.data.path, job.data.features, 2), open_source(job.data.path, job.data.target, 1)};
+  if (in.y.rows != in.x.rows)
+    throw InputError(fmt::format("{}:{} has {} rows but {}:{} has {}", in.y.path, in.y.dataset, in.y.rows, in.x.path,
+                                 in.x.dataset, in.x.rows));
+  in.intercept = job.model.fit_intercept;
+  const std::int64_t coefficients = in.x.cols + (in.intercept ? 1 : 0);
+  if (in.x.rows < coefficients)
+    throw InputError(fmt::format("{}:{} has fewer rows ({}) than the model has coefficients ({})", in.x.path, in.x.dataset,
+                                 in.x.rows, coefficients));
+  in.chunk_rows = choose_chunk_rows(job.data.chunk_rows, in.x);
+  {
+    hdf5::Handle file = hdf5::open_for_reading(job.data.path);
+    in.names = hdf5::read_string_attribute(file.id(), job.data.features, "feature_names");
+  }
+  if (in.names.size() != static_cast<std::size_t>(in.x.cols)) {
+    in.names.clear();
+    for (std::int64_t j = 0; j < in.x.cols; ++j) in.names.push_back(fmt::format("x{}", j));
+  }
+  if (job.predict) {
+    in.predict = open_source(job.predict->path, job.predict->features, 2);
+    if (in.predict->cols != in.x.cols)
+      throw InputError(fmt::format("{}:{} has {} columns but the model was fitted on {} ({}:{})", in.predict->path,
+                                   in.predict->dataset, in.predict->cols, in.x.cols, in.x.path, in.x.dataset));
+  }
+  return in;
+}
+
+PlannedGraph plan_first_pass(const JobSpec& job, const OlsInputs& in) {
+  PlannedGraph plan;
+  const ChunkReads reads = read_xy_chunks(plan.graph, in.x, in.y, in.chunk_rows);
+  if (job.model.solver == "cholesky") {
+    plan.outputs = {reduce<Sum>(plan.graph, per_chunk<GramAug>(plan.graph, reads, {in.intercept}))};
+  } else {
+    plan.outputs = {reduce<QrMerge>(plan.graph, per_chunk<QrRows>(plan.graph, reads, {in.intercept}))};
+  }
+  return plan;
+}
+
+/// The refit's one pass: [1 X y]ᵀ[1 X y] summed in double-double precision.
+PlannedGraph plan_exact_gram(const OlsInputs& in) {
+  PlannedGraph plan;
+  const ChunkReads reads = read_xy_chunks(plan.graph, in.x, in.y, in.chunk_rows);
+  plan.outputs = {reduce<SumDd>(plan.graph, per_chunk<GramDd>(plan.graph, reads, {in.intercept}))};
+  return plan;
+}
+
+/// R of [1 X y] (TSQR) or its Gram matrix (Cholesky): finite unless a sum of squares overflowed.
+void require_finite_first_pass(const Eigen::MatrixXd& m, const OlsInputs& in) {
+  const Eigen::Index off = in.intercept ? 1 : 0, k = m.cols(), p = k - 1 - off;
+  require_finite_sums(m.block(off, off, p, p), m.col(k - 1).segment(off, p), m(k - 1, k - 1), in.x, in.y);
+}
+
+/// Runs a graph whose single output is gathered to rank 0.
+ValuePtr run_to_value(Client& client, const PlannedGraph& plan) { return client.gather(client.submit(plan.graph, plan.outputs).front()); }
+
+/// R of [1 X y] from the Gram matrix: Cholesky of the XᵀX block, then the y column by substitution.
+MatrixXld r_from_gram(const Eigen::MatrixXd& g) {
+  const auto k = g.rows(), q = k - 1;
+  Eigen::LLT<Eigen::MatrixXd> llt(g.topLeftCorner(q, q));
+  if (llt.info() != Eigen::Success)
+    throw InputError("cholesky: XᵀX is not positive definite (dependent or constant columns?); use solver = \"tsqr\", "
+                     "which handles rank deficiency");
+  Eigen::MatrixXd r = Eigen::MatrixXd::Zero(k, k);
+  r.topLeftCorner(q, q) = llt.matrixU();
+  r.col(k - 1).head(q) = llt.matrixL().solve(g.col(k - 1).head(q));
+  r(k - 1, k - 1) = std::sqrt(std::max(0.0, g(k - 1, k - 1) - r.col(k - 1).head(q).squaredNorm()));
+  return r.cast<long double>();
+}
+
+void write_report(hid_t file, const OlsReport& r) {
+  const auto vec = [&](const char* name, const std::vector<double>& v) { hdf5::write_matrix(file, name, v.data(), v.size(), 0); };
+  vec("coef", r.coef);
+  vec("stderr", r.stderr_);
+  vec("tvalues", r.tvalues);
+  vec("pvalues", r.pvalues);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  hdf5::write_scalar(file, "intercept", r.intercept ? r.intercept_coef : nan);
+  hdf5::write_scalar(file, "intercept_stderr", r.intercept ? r.intercept_stderr : nan);
+  hdf5::write_scalar(file, "intercept_tvalue", r.intercept ? r.intercept_tvalue : nan);
+  hdf5::write_scalar(file, "intercept_pvalue", r.intercept ? r.intercept_pvalue : nan);
+  for (const auto& [name, value] : {std::pair<const char*, double>{"r2", r.r2}, {"adj_r2", r.adj_r2}, {"rse", r.rse},
+                                    {"fstat", r.fstat}, {"fstat_pvalue", r.fstat_pvalue}, {"cond", r.cond},
+                                    })
+    hdf5::write_scalar(file, name, value);
+  for (const auto& [name, value] : {std::pair<const char*, std::int64_t>{"df_resid", r.df_resid}, {"n", r.n}, {"p", r.p}})
+    hdf5::write_integer(file, name, value);
+  hdf5::write_string(file, "solver", r.solver);
+  hdf5::write_strings(file, "rank_deficient", r.rank_deficient);
+  hdf5::write_strings(file, "feature_names", r.feature_names);
+}
+
+nlohmann::json to_json(const OlsReport& r) {
+  auto maybe = [&](double v) { return r.intercept ? nlohmann::json(v) : nlohmann::json(nullptr); };
+  return {{"coef", r.coef},
+          {"stderr", r.stderr_},
+          {"tvalues", r.tvalues},
+          {"pvalues", r.pvalues},
+          {"intercept", maybe(r.intercept_coef)},
+          {"intercept_stderr", maybe(r.intercept_stderr)},
+          {"intercept_tvalue", maybe(r.intercept_tvalue)},
+          {"intercept_pvalue", maybe(r.intercept_pvalue)},
+          {"r2", r.r2},
+          {"adj_r2", r.adj_r2},
+          {"rse", r.rse},
+          {"fstat", r.fstat},
+          {"fstat_pvalue", r.fstat_pvalue},
+          {"df_resid", r.df_resid},
+          {"n", r.n},
+          {"p", r.p},
+          {"cond", r.cond},
+          {"solver", r.solver},
+          {"refined", r.refined},
+          {"rank_deficient", r.rank_deficient},
+          {"feature_names", r.feature_names}};
+}
+
+/// Predictions for the [predict] file, written by the workers into the output file.
+void predict(Client& client, const OlsInputs& in, const OlsReport& r, const OutputFile& output, std::uint64_t offset) {
+  std::vector<double> coef = r.coef;
+  for (double& c : coef)
+    if (std::isnan(c)) c = 0;  // a dependent column contributes nothing
+  const auto chunks = row_chunks(in.predict->rows, choose_chunk_rows(std::nullopt, *in.predict));
+  const auto count = static_cast<std::int64_t>(chunks.size());
+  PlannedGraph plan;
+  for (std::int64_t i = 0; i < count; ++i) {
+    const TaskKey xc = plan.graph.add(read_rows_task(*in.predict, chunks[static_cast<std::size_t>(i)], i, count));
+    const TaskKey fit = plan.graph.add(task_of<PredictRows>({coef, r.intercept ? r.intercept_coef : 0.0}, {xc}));
+    plan.outputs.push_back(plan.graph.add(
+        task_of<WriteRows>({output.temp_path(), static_cast<std::int64_t>(offset), chunks[static_cast<std::size_t>(i)].begin}, {fit})));
+  }
+  client.wait(client.submit(plan.graph, plan.outputs));
+}
+
+}  // namespace
+
+PlannedGraph plan_ols(const JobSpec& job) { return plan_first_pass(job, check_inputs(job)); }
+
+nlohmann::json run_ols(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report_stream) {
+  const OlsInputs in = check_inputs(job);
+  const bool cholesky = job.model.solver == "cholesky";
+  const ValuePtr first = run_to_value(client, plan_first_pass(job, in));
+  // The first pass gives the Gram matrix (cholesky) or the R factor (tsqr) of [1 X y].
+  const Eigen::MatrixXd factor = cholesky ? from_value<GramAug::Result>(*first).gram : from_value<RFactor>(*first).r;
+  require_finite_first_pass(factor, in);
+  OlsSolution s = solve_from_r(cholesky ? r_from_gram(factor) : MatrixXld(factor.cast<long double>()), in.x.rows, in.intercept);
+
+  if (s.tss <= std::pow(64 * std::numeric_limits<double>::epsilon(), 2) * s.yy)
+    throw InputError(fmt::format("{}:{} is constant: there is nothing to explain", in.y.path, in.y.dataset));
+  if (cholesky && (!s.dropped.empty() || s.scaled_cond > cholesky_max_scaled_cond))
+    throw InputError(fmt::format("cholesky: the design is too ill-conditioned for the normal equations (condition "
+                                 "number {:.3g} after scaling columns{}); use solver = \"tsqr\"",
+                                 s.scaled_cond, s.dropped.empty() ? "" : ", with dependent columns"));
+  // The whole forward-error bound decides, the residual term included: a noisy fit of an
+  // ill-conditioned design loses digits that its condition number alone does not predict.
+  const ErrorEstimate error = estimate_error(s, cholesky);
+  const bool refined = error.coef > accepted_error || error.stderr_ > accepted_error;
+  if (refined) {
+    spdlog::info("estimated relative error of the double-precision fit {:.2g} (coefficients), {:.2g} (standard errors), "
+                 "condition number {:.3g} with columns scaled: refitting in extended precision",
+                 error.coef, error.stderr_, s.scaled_cond);
+    const auto gram = from_value<DoubleDoubleMatrix>(*run_to_value(client, plan_exact_gram(in)));
+    s = solve_from_exact_gram(gram.hi, gram.lo, s);
+  }
+
+  OlsReport report = make_report(s, in.names, job.model.solver);
+  report.refined = refined;
+  if (!report.rank_deficient.empty())
+    spdlog::warn("rank deficient: {} depend(s) on earlier columns; their coefficients are not estimated (NaN)",
+                 fmt::join(report.rank_deficient, ", "));
+  report_stream << format_report(report) << std::flush;
+
+  write_report(output.hdf5(), report);
+  if (in.predict) {
+    const std::uint64_t offset = output.allocate_rows("predictions", static_cast<std::uint64_t>(in.predict->rows), 0);
+    output.close();  // before the workers write predictions into it
+    predict(client, in, report, output, offset);
+  }
+  return to_json(report);
+}
+
+}  // namespace tessera

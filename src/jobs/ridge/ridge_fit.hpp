@@ -1,0 +1,36 @@
+#pragma once
+/// @file
+/// Ridge regression from sufficient statistics: everything a fold needs is in the augmented Gram
+/// matrix [1 X y]ᵀ[1 X y] of its rows, so a grid search refits nothing from the data.
+#include <Eigen/Core>
+
+#include "tessera/stats/pca.hpp"
+
+namespace tessera {
+
+struct LinearFit {
+  double intercept = 0;
+  Eigen::VectorXd coef;
+};
+
+/// scikit-learn's Ridge(alpha, fit_intercept): with an intercept, X and y are centred by the
+/// training means and the intercept is not penalised. `g` is the augmented Gram matrix with the
+/// ones column first (k = p + 2).
+LinearFit ridge_from_gram(const Eigen::MatrixXd& g, double alpha, bool fit_intercept);
+
+/// scikit-learn's Pipeline(PCA(n_components), Ridge(alpha)) from the same statistics: ridge on the
+/// first `components` principal components (centred by the training means, not whitened),
+/// returned as the equivalent linear model on the original features.
+/// PCA always centres X; without `fit_intercept` y is not centred (as in scikit-learn).
+LinearFit pca_ridge_from_gram(const Eigen::MatrixXd& g, const PrincipalAxes& axes, Eigen::Index components, double alpha,
+                              bool fit_intercept);
+
+/// Σ (y − intercept − Xβ)² over the rows `g` summarises (accumulated in long double).
+double sse_from_gram(const Eigen::MatrixXd& g, const LinearFit& fit);
+/// Σ (y − ȳ)² over those rows.
+double tss_from_gram(const Eigen::MatrixXd& g);
+/// R² of `fit` on the rows `g` summarises, as scikit-learn's r2_score: NaN for fewer than two
+/// rows; for a constant y, 1 if the fit is exact and 0 otherwise.
+double r2_from_gram(const Eigen::MatrixXd& g, const LinearFit& fit);
+
+}  // namespace tessera

@@ -1,0 +1,59 @@
+#include "tessera/plan/data_source.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "tessera/error.hpp"
+#include "tessera/io/hdf5.hpp"
+
+namespace tessera {
+
+MatrixSource open_source(const std::string& path, const std::string& dataset, int want_rank) {
+  hdf5::Handle file = hdf5::open_for_reading(path);
+  const hdf5::DatasetInfo info = hdf5::describe(file.id(), path, dataset);
+  const std::string name = path + ":" + dataset;
+  if (!info.numeric)
+    throw InputError(fmt::format("{} has non-numeric type {} (integer and float data are accepted)", name, info.type));
+  const auto rank = static_cast<int>(info.dims.size());
+  const bool column_vector = rank == 2 && info.dims[1] == 1;
+  if (want_rank == 2 && rank != 2)
+    throw InputError(fmt::format("{} must be 2-D (rows x columns), but it is {}-D", name, rank));
+  if (want_rank == 0 && rank != 1 && rank != 2)
+    throw InputError(fmt::format("{} must be 1-D or 2-D, but it is {}-D", name, rank));
+  if (want_rank == 1 && rank != 1 && !column_vector)
+    throw InputError(fmt::format("{} must be 1-D (or one column), but its shape is {}", name, fmt::join(info.dims, " x ")));
+  MatrixSource s{path, dataset, static_cast<std::int64_t>(info.dims.at(0)), rank == 2 ? static_cast<std::int64_t>(info.dims[1]) : 1,
+                 info.chunk.empty() ? 0 : static_cast<std::int64_t>(info.chunk[0]), info.type};
+  if (s.rows == 0 || s.cols == 0) throw InputError(fmt::format("{} is empty (shape {})", name, fmt::join(info.dims, " x ")));
+  return s;
+}
+
+void require_finite_sums(const Eigen::Ref<const Eigen::MatrixXd>& xtx, const Eigen::Ref<const Eigen::VectorXd>& xty, double yy,
+                         const MatrixSource& x, const MatrixSource& y) {
+  const char* advice = "its sums of squares overflow double precision (values above about 1e154 cannot be squared); rescale it";
+  for (Eigen::Index j = 0; j < xtx.cols(); ++j)
+    if (!std::isfinite(xtx(j, j)) || !xtx.col(j).allFinite())
+      throw InputError(fmt::format("{}:{} column {}: {}", x.path, x.dataset, j, advice));
+  if (!xty.allFinite() || !std::isfinite(yy)) throw InputError(fmt::format("{}:{}: {}", y.path, y.dataset, advice));
+}
+
+void require_finite_gram(const Eigen::MatrixXd& gram, const MatrixSource& x, const MatrixSource& y) {
+  const Eigen::Index k = gram.rows(), p = k - 2;
+  require_finite_sums(gram.block(1, 1, p, p), gram.col(k - 1).segment(1, p), gram(k - 1, k - 1), x, y);
+}
+
+std::vector<RowChunk> row_chunks(std::int64_t rows, std::int64_t chunk_rows) {
+  std::vector<RowChunk> chunks;
+  for (std::int64_t begin = 0; begin < rows; begin += chunk_rows) chunks.push_back({begin, std::min(rows, begin + chunk_rows)});
+  return chunks;
+}
+
+std::int64_t choose_chunk_rows(const std::optional<std::int64_t>& requested, const MatrixSource& source) {
+  if (requested) return *requested;
+  if (source.chunk_rows > 0) return source.chunk_rows;
+  return 65536;
+}
+
+}  // namespace tessera
