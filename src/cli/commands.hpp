@@ -18,6 +18,8 @@ struct RunOptions {
 int generate_command(const boost::mpi::communicator& world, const GenerateOptions& options);
 int inspect_command(const boost::mpi::communicator& world, const std::string& file);
 int run_command(const boost::mpi::communicator& world, const RunOptions& options);
+/// `tessera keys`: every job type's [model] keys, as the Markdown docs/job-file.md holds.
+int keys_command(const boost::mpi::communicator& world);
 int graph_command(const boost::mpi::communicator& world, const std::string& job_file, const std::vector<std::string>& overrides,
                   const std::string& out_path);
 

@@ -4,7 +4,7 @@
 #include "tessera/error.hpp"
 #include "tessera/io/atomic_file.hpp"
 #include "tessera/job/job_spec.hpp"
-#include "tessera/jobs/job_runner.hpp"
+#include "tessera/jobs/job_type.hpp"
 #include "tessera/core/log.hpp"
 
 namespace tessera::cli {
@@ -15,7 +15,7 @@ int graph_command(const boost::mpi::communicator& world, const std::string& job_
   try {
     const JobSpec job = load_job(job_file, overrides);
     const int workers = world.size() > 1 ? world.size() - 1 : 1;
-    const PlannedGraph plan = plan_job(job, workers);
+    const PlannedGraph plan = job_type(job.model.type).plan(job, workers);
     plan.graph.validate();
     AtomicFile dot(out_path, /*overwrite=*/true);  // like any output: whole or not at all
     {

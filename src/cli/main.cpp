@@ -73,6 +73,8 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
   run->add_option("--set", run_options.overrides, "Override a job setting: section.key=value");
   run->add_flag("--json", run_options.json, "Print a JSON summary as the last line of stdout");
 
+  auto* keys = app.add_subcommand("keys", "List every job type's [model] keys (Markdown)");
+
   std::string graph_job, graph_out;
   std::vector<std::string> graph_overrides;
   auto* graph = app.add_subcommand("graph", "Write a job's task graph as Graphviz DOT");
@@ -100,6 +102,7 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
   if (*generate) return cli::generate_command(world, gen);
   if (*inspect) return cli::inspect_command(world, inspect_file);
   if (*run) return cli::run_command(world, run_options);
+  if (*keys) return cli::keys_command(world);
   return cli::graph_command(world, graph_job, graph_overrides, graph_out);
 }
 

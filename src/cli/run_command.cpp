@@ -7,7 +7,7 @@
 #include "tessera/error.hpp"
 #include "tessera/job/job_spec.hpp"
 #include "tessera/kernels/builtin.hpp"
-#include "tessera/jobs/job_runner.hpp"
+#include "tessera/jobs/job_type.hpp"
 #include "tessera/runtime/cluster.hpp"
 #include "tessera/core/log.hpp"
 
@@ -22,7 +22,7 @@ int run_command(const boost::mpi::communicator& world, const RunOptions& options
       const JobSpec job = load_job(options.job_file, options.overrides);
       OutputFile output(job.output.path, job.output.overwrite);  // checked before any work
       // The human-readable report goes to stdout, or to stderr when stdout is for the JSON.
-      nlohmann::json summary = run_job(client, job, output, options.json ? std::cerr : std::cout);
+      nlohmann::json summary = job_type(job.model.type).run(client, job, output, options.json ? std::cerr : std::cout);
       output.commit();
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       summary["output"] = job.output.path;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -22,39 +23,6 @@ const std::vector<std::string> data_keys = {"path",        "features",         "
                                             "predictions", "predictions_path", "chunk_rows"};
 const std::vector<std::string> output_keys = {"path", "overwrite"};
 const std::vector<std::string> predict_keys = {"path", "features"};
-const std::vector<std::string> solvers = {"tsqr", "cholesky"};
-const std::vector<std::string> metric_kinds = {"regression", "classification"};
-/// Models that [cv] and [search] apply to.
-const std::vector<std::string> searchable = {"ridge", "logistic"};
-
-/// The keys [model] accepts for each model type.
-const std::vector<std::string>& model_keys(const std::string& type) {
-  static const std::vector<std::string> only_type = {"type"};
-  static const std::vector<std::string> ols = {"type", "fit_intercept", "solver"};
-  static const std::vector<std::string> ridge = {"type", "fit_intercept", "alpha", "pca"};
-  static const std::vector<std::string> logistic = {"type", "fit_intercept", "C", "tol", "max_iter", "pca"};
-  static const std::vector<std::string> evaluate = {"type", "metrics"};
-  return type == "ols"        ? ols
-         : type == "ridge"    ? ridge
-         : type == "logistic" ? logistic
-         : type == "evaluate" ? evaluate
-                              : only_type;
-}
-
-/// The grid parameters of a model, and the name each is reported under ("logistic.C" is "C").
-std::string grid_parameter(const std::string& type, const std::string& name) {
-  if (name == "pca.n_components") return name;
-  if (type == "ridge" && (name == "alpha" || name == "ridge.alpha")) return "alpha";
-  if (type == "logistic" && (name == "C" || name == "logistic.C")) return "C";
-  return "";
-}
-
-const std::vector<std::string>& grid_parameters(const std::string& type) {
-  static const std::vector<std::string> ridge = {"alpha", "pca.n_components"};
-  static const std::vector<std::string> logistic = {"C", "pca.n_components"};
-  return type == "ridge" ? ridge : logistic;
-}
-
 /// "file:line:column: " for a node that came from the file, "file: " for one set on the command line.
 std::string where(const std::string& file, const toml::node& node) {
   const auto& begin = node.source().begin;
@@ -161,6 +129,9 @@ class Reader {
   }
 
   const toml::node& node(const toml::table& t, const std::string& key) const { return *t.get(key); }
+  /// "file:line:column: " of a node.
+  std::string at(const toml::node& n) const { return where(file_, n); }
+  const std::string& file() const { return file_; }
 
  private:
   const toml::table& root_;
@@ -187,14 +158,184 @@ void apply_override(toml::table& root, const std::string& assignment) {
   }
 }
 
-}  // namespace
-
-const std::vector<std::string>& model_types() {
-  static const std::vector<std::string> types = {"gram", "dot", "ols", "ridge", "logistic", "evaluate"};
-  return types;
+/// "what must be positive and finite, got -1" for a failed Check; empty when it holds.
+std::string violation(Check check, double v) {
+  switch (check) {
+    case Check::finite_non_negative:
+      return v >= 0 && std::isfinite(v) ? "" : fmt::format("must be finite and not negative, got {}", v);
+    case Check::finite_positive: return v > 0 && std::isfinite(v) ? "" : fmt::format("must be positive and finite, got {}", v);
+    case Check::at_least_one: return v >= 1 ? "" : fmt::format("must be at least 1, got {}", v);
+    case Check::none: return "";
+  }
+  return "";
 }
 
-JobSpec parse_job(const std::string& text, const std::string& name, const std::vector<std::string>& overrides) {
+/// [model] and its sub-tables read for a job type's Options (see job/model_schema.hpp).
+class ModelReader : public OptionReader {
+ public:
+  ModelReader(const Reader& reader, const toml::table& model, const std::string& type, const ModelSchema& schema)
+      : r_(reader), model_(model) {
+    // Every key of [model] and of its sub-tables must be one the type declares.
+    std::vector<std::string> top = {"type"};
+    std::map<std::string, std::vector<std::string>> sub;
+    for (const auto& key : schema.keys) {
+      const auto dot = key.name.find('.');
+      if (dot == std::string::npos) {
+        top.push_back(key.name);
+      } else {
+        if (!sub.count(key.name.substr(0, dot))) top.push_back(key.name.substr(0, dot));
+        sub[key.name.substr(0, dot)].push_back(key.name.substr(dot + 1));
+      }
+    }
+    r_.check_keys(model_, "model", top);
+    for (const auto& [table, keys] : sub) {
+      if (const toml::node* node = model_.get(table)) {
+        if (!node->is_table())
+          throw InputError(r_.at(*node) + "[model." + table + "] must be a table, e.g. [model." + table + "] " + keys.front() + " = ...");
+        r_.check_keys(*node->as_table(), "model." + table, keys);
+      }
+    }
+    (void)type;
+  }
+
+  void read(const KeyDoc& key, bool& value) override {
+    if (const auto v = r_.boolean(table_of(key), section_of(key), leaf_of(key))) value = *v;
+    required(key, value);
+  }
+  void read(const KeyDoc& key, std::int64_t& value) override {
+    if (const auto v = r_.integer(table_of(key), section_of(key), leaf_of(key))) value = *v;
+    check(key, static_cast<double>(value));
+  }
+  void read(const KeyDoc& key, double& value) override {
+    if (const auto v = r_.number(table_of(key), section_of(key), leaf_of(key))) value = *v;
+    check(key, value);
+  }
+  void read(const KeyDoc& key, std::string& value) override {
+    if (const auto v = r_.string(table_of(key), section_of(key), leaf_of(key))) value = *v;
+    if (key.required && !node_of(key)) throw InputError(r_.file() + ": [" + section_of(key) + "] needs '" + leaf_of(key) + "'");
+    if (!key.choices.empty() && std::find(key.choices.begin(), key.choices.end(), value) == key.choices.end())
+      throw InputError(location(key) + "unknown " + leaf_of(key) + " '" + value + "'" + did_you_mean(value, key.choices) +
+                       "; known: " + fmt::format("{}", fmt::join(key.choices, ", ")));
+  }
+  void read(const KeyDoc& key, std::optional<std::int64_t>& value) override {
+    const toml::table* table = sub_table(key);
+    if (!table) return;
+    value = r_.integer(*table, section_of(key), leaf_of(key));
+    if (!value) throw InputError(r_.file() + ": [" + section_of(key) + "] needs " + leaf_of(key));
+    check(key, static_cast<double>(*value));
+  }
+
+ private:
+  std::string section_of(const KeyDoc& key) const {
+    const auto dot = key.name.find('.');
+    return dot == std::string::npos ? "model" : "model." + key.name.substr(0, dot);
+  }
+  std::string leaf_of(const KeyDoc& key) const {
+    const auto dot = key.name.find('.');
+    return dot == std::string::npos ? key.name : key.name.substr(dot + 1);
+  }
+  const toml::table* sub_table(const KeyDoc& key) const {
+    const auto dot = key.name.find('.');
+    if (dot == std::string::npos) return &model_;
+    const toml::node* node = model_.get(key.name.substr(0, dot));
+    return node ? node->as_table() : nullptr;
+  }
+  const toml::table& table_of(const KeyDoc& key) const {
+    static const toml::table empty;
+    const toml::table* t = sub_table(key);
+    return t ? *t : empty;
+  }
+  const toml::node* node_of(const KeyDoc& key) const { return table_of(key).get(leaf_of(key)); }
+  std::string location(const KeyDoc& key) const {
+    const toml::node* node = node_of(key);
+    return node ? r_.at(*node) : r_.file() + ": ";
+  }
+  void check(const KeyDoc& key, double value) const {
+    const std::string problem = violation(key.check, value);
+    if (!problem.empty()) throw InputError(location(key) + "[" + section_of(key) + "] " + leaf_of(key) + " " + problem);
+  }
+  void required(const KeyDoc& key, bool) const {
+    if (key.required && !node_of(key)) throw InputError(r_.file() + ": [" + section_of(key) + "] needs '" + leaf_of(key) + "'");
+  }
+
+  const Reader& r_;
+  const toml::table& model_;
+};
+
+/// The job types that take [cv] and [search], or [predict], for messages.
+std::string searchable(const ModelTypes& types) {
+  std::vector<std::string> out;
+  for (const auto& n : types.names)
+    if (!types.schema(n).grid.empty()) out.push_back(n);
+  return fmt::format("{}", fmt::join(out, ", "));
+}
+std::string predicting(const ModelTypes& types) {
+  std::vector<std::string> out;
+  for (const auto& n : types.names)
+    if (types.schema(n).predicts) out.push_back(n);
+  return fmt::format("{}", fmt::join(out, ", "));
+}
+
+/// [search]: the grid (every value checked, its size bounded before it is made) and the scoring.
+SearchSpec read_search(const Reader& r, const toml::table& search, const std::string& type, const ModelSchema& schema,
+                       const ModelTypes& types) {
+  SearchSpec spec;
+  spec.max_candidates = r.integer(search, "search", "max_candidates").value_or(spec.max_candidates);
+  if (spec.max_candidates < 1) throw InputError(r.at(r.node(search, "max_candidates")) + "[search] max_candidates must be at least 1");
+  const toml::table* grid = search["grid"].as_table();
+  const std::string example = schema.grid.front().name + " = [0.1, 1, 10]";
+  if (!grid) throw InputError(r.file() + ": [search] needs a grid, e.g. grid = { " + example + " }");
+  if (grid->empty()) throw InputError(r.at(*search.get("grid")) + "[search] grid is empty");
+  std::vector<std::string> names;
+  for (const auto& p : schema.grid) names.push_back(p.name);
+  double candidates = 1;
+  for (const auto& [key, node] : *grid) {
+    const std::string given(key.str());
+    const auto parameter = std::find_if(schema.grid.begin(), schema.grid.end(), [&](const GridParameter& p) {
+      return p.name == given || std::find(p.aliases.begin(), p.aliases.end(), given) != p.aliases.end();
+    });
+    if (parameter == schema.grid.end())
+      throw InputError(r.at(node) + "[search] grid: '" + given + "' is not a parameter of " + type + did_you_mean(given, names) +
+                       "; known: " + fmt::format("{}", fmt::join(names, ", ")));
+    const std::string& param = parameter->name;
+    if (spec.grid.count(param)) throw InputError(r.at(node) + "[search] grid: '" + param + "' is given twice");
+    spec.grid[param] = r.grid_values(node, given, spec.max_candidates);
+    candidates *= static_cast<double>(spec.grid[param].size());
+    if (candidates > static_cast<double>(spec.max_candidates))
+      throw InputError(r.at(node) + fmt::format("[search] grid: {} candidates is more than the {} a search may have "
+                                                   "(raise [search] max_candidates to allow it)",
+                                                   candidates, spec.max_candidates));
+    for (double v : spec.grid[param]) {
+      const std::string problem = violation(parameter->check, v);
+      if (!problem.empty()) throw InputError(r.at(node) + fmt::format("[search] grid {}: {} {}", given, param, problem));
+      if (parameter->whole_numbers && v != std::floor(v))
+        throw InputError(r.at(node) + fmt::format("[search] grid {}: must be whole numbers, got {}", param, v));
+    }
+  }
+  spec.scoring = r.string(search, "search", "scoring").value_or(schema.scorings.front());
+  const auto& fitting = schema.scorings;
+  if (std::find(fitting.begin(), fitting.end(), spec.scoring) == fitting.end()) {
+    std::vector<std::string> all;
+    std::string other_kind;
+    for (const auto& n : types.names)
+      for (const auto& s : types.schema(n).scorings) {
+        if (std::find(all.begin(), all.end(), s) == all.end()) all.push_back(s);
+        if (s == spec.scoring) other_kind = types.schema(n).scored_as;
+      }
+    throw InputError(r.at(r.node(search, "scoring")) +
+                     (!other_kind.empty() ? "scoring '" + spec.scoring + "' is for " + other_kind + "; " + type + " takes " +
+                                                fmt::format("{}", fmt::join(fitting, ", "))
+                                          : "unknown scoring '" + spec.scoring + "'" + did_you_mean(spec.scoring, all) +
+                                                "; known: " + fmt::format("{}", fmt::join(all, ", "))));
+  }
+  spec.refit = r.boolean(search, "search", "refit").value_or(true);
+  return spec;
+}
+
+}  // namespace
+
+JobSpec parse_job(const std::string& text, const std::string& name, const std::vector<std::string>& overrides,
+                  const ModelTypes& types) {
   toml::table root;
   try {
     root = toml::parse(text, name);
@@ -226,45 +367,13 @@ JobSpec parse_job(const std::string& text, const std::string& name, const std::v
 
   const toml::table& model = *r.section("model", true);
   job.model.type = r.required_string(model, "model", "type");
-  const auto& types = model_types();
-  if (std::find(types.begin(), types.end(), job.model.type) == types.end())
+  const auto& names = types.names;
+  if (std::find(names.begin(), names.end(), job.model.type) == names.end())
     throw InputError(where(name, r.node(model, "type")) + "unknown model type '" + job.model.type + "'" +
-                     did_you_mean(job.model.type, types) + "; known: " + fmt::format("{}", fmt::join(types, ", ")));
-  r.check_keys(model, "model", model_keys(job.model.type));
-  job.model.fit_intercept = r.boolean(model, "model", "fit_intercept").value_or(true);
-  job.model.solver = r.string(model, "model", "solver").value_or("tsqr");
-  job.model.alpha = r.number(model, "model", "alpha").value_or(1.0);
-  job.model.C = r.number(model, "model", "C").value_or(1.0);
-  job.model.tol = r.number(model, "model", "tol").value_or(job.model.tol);
-  job.model.max_iter = r.integer(model, "model", "max_iter").value_or(job.model.max_iter);
-  if (!(job.model.C > 0 && std::isfinite(job.model.C)))
-    throw InputError(where(name, r.node(model, "C")) + "[model] C must be positive and finite (it is the inverse of the penalty), got " +
-                     fmt::format("{}", job.model.C));
-  if (!(job.model.tol > 0 && std::isfinite(job.model.tol)))
-    throw InputError(where(name, r.node(model, "tol")) + "[model] tol must be positive and finite");
-  if (job.model.max_iter < 1) throw InputError(where(name, r.node(model, "max_iter")) + "[model] max_iter must be at least 1");
-  if (job.model.type == "evaluate") {
-    job.model.metrics = r.required_string(model, "model", "metrics");
-    if (std::find(metric_kinds.begin(), metric_kinds.end(), job.model.metrics) == metric_kinds.end())
-      throw InputError(where(name, r.node(model, "metrics")) + "unknown metrics '" + job.model.metrics + "'" +
-                       did_you_mean(job.model.metrics, metric_kinds) + "; known: regression, classification");
-  }
-  if (const toml::node* pca = model.get("pca")) {
-    const toml::table* table = pca->as_table();
-    if (!table) throw InputError(where(name, *pca) + "[model.pca] must be a table, e.g. [model.pca] n_components = 5");
-    r.check_keys(*table, "model.pca", {"n_components"});
-    job.model.pca_components = r.integer(*table, "model.pca", "n_components");
-    if (!job.model.pca_components) throw InputError(name + ": [model.pca] needs n_components");
-    if (*job.model.pca_components < 1)
-      throw InputError(where(name, *table->get("n_components")) + "[model.pca] n_components must be at least 1, got " +
-                       std::to_string(*job.model.pca_components));
-  }
-  if (!(job.model.alpha >= 0 && std::isfinite(job.model.alpha)))
-    throw InputError(where(name, r.node(model, "alpha")) + "[model] alpha must be finite and not negative, got " +
-                     fmt::format("{}", job.model.alpha));
-  if (std::find(solvers.begin(), solvers.end(), job.model.solver) == solvers.end())
-    throw InputError(where(name, r.node(model, "solver")) + "unknown solver '" + job.model.solver + "'" +
-                     did_you_mean(job.model.solver, solvers) + "; known: tsqr, cholesky");
+                     did_you_mean(job.model.type, names) + "; known: " + fmt::format("{}", fmt::join(names, ", ")));
+  const ModelSchema& schema = types.schema(job.model.type);
+  ModelReader model_reader(r, model, job.model.type, schema);
+  job.model.options = schema.read_options(model_reader);
 
   const toml::table& output = *r.section("output", true);
   r.check_keys(output, "output", output_keys);
@@ -272,14 +381,14 @@ JobSpec parse_job(const std::string& text, const std::string& name, const std::v
   job.output.overwrite = r.boolean(output, "output", "overwrite").value_or(false);
 
   if (const toml::table* predict = r.section("predict", false)) {
-    if (job.model.type != "ols") throw InputError(name + ": [predict] needs a model that predicts (ols)");
+    if (!schema.predicts) throw InputError(name + ": [predict] needs a model that predicts (" + predicting(types) + ")");
     r.check_keys(*predict, "predict", predict_keys);
     job.predict = PredictSpec{r.required_string(*predict, "predict", "path"),
                               r.string(*predict, "predict", "features").value_or(job.data.features)};
   }
   if (const toml::table* cv = r.section("cv", false)) {
-    if (std::find(searchable.begin(), searchable.end(), job.model.type) == searchable.end())
-      throw InputError(name + ": [cv] needs a model that can be cross-validated (ridge, logistic)");
+    if (schema.grid.empty())
+      throw InputError(name + ": [cv] needs a model that can be cross-validated (" + searchable(types) + ")");
     r.check_keys(*cv, "cv", cv_keys);
     job.cv = CvSpec{r.integer(*cv, "cv", "folds").value_or(5), r.boolean(*cv, "cv", "shuffle").value_or(false),
                     r.integer(*cv, "cv", "seed").value_or(0)};
@@ -287,72 +396,18 @@ JobSpec parse_job(const std::string& text, const std::string& name, const std::v
       throw InputError(where(name, r.node(*cv, "folds")) + "[cv] folds must be at least 2, got " + std::to_string(job.cv->folds));
   }
   if (const toml::table* search = r.section("search", false)) {
-    if (std::find(searchable.begin(), searchable.end(), job.model.type) == searchable.end())
-      throw InputError(name + ": [search] needs a model with parameters to search (ridge, logistic)");
+    if (schema.grid.empty())
+      throw InputError(name + ": [search] needs a model with parameters to search (" + searchable(types) + ")");
     r.check_keys(*search, "search", search_keys);
-    SearchSpec spec;
-    spec.max_candidates = r.integer(*search, "search", "max_candidates").value_or(spec.max_candidates);
-    if (spec.max_candidates < 1)
-      throw InputError(where(name, r.node(*search, "max_candidates")) + "[search] max_candidates must be at least 1");
-    const toml::table* grid = (*search)["grid"].as_table();
-    const bool logistic = job.model.type == "logistic";
-    const std::string example = logistic ? "C = [0.1, 1, 10]" : "alpha = [0.1, 1, 10]";
-    if (!grid) throw InputError(name + ": [search] needs a grid, e.g. grid = { " + example + " }");
-    if (grid->empty()) throw InputError(where(name, *search->get("grid")) + "[search] grid is empty");
-    const auto& names = grid_parameters(job.model.type);
-    double candidates = 1;
-    for (const auto& [key, node] : *grid) {
-      const std::string given(key.str()), param = grid_parameter(job.model.type, given);
-      if (param.empty())
-        throw InputError(where(name, node) + "[search] grid: '" + given + "' is not a parameter of " + job.model.type +
-                         did_you_mean(given, names) + "; known: " + fmt::format("{}", fmt::join(names, ", ")));
-      if (spec.grid.count(param)) throw InputError(where(name, node) + "[search] grid: '" + param + "' is given twice");
-      spec.grid[param] = r.grid_values(node, given, spec.max_candidates);
-      candidates *= static_cast<double>(spec.grid[param].size());
-      if (candidates > static_cast<double>(spec.max_candidates))
-        throw InputError(where(name, node) + fmt::format("[search] grid: {} candidates is more than the {} a search may have "
-                                                         "(raise [search] max_candidates to allow it)",
-                                                         candidates, spec.max_candidates));
-      for (double v : spec.grid[param]) {
-        if (param == "alpha" && !(v >= 0 && std::isfinite(v)))
-          throw InputError(where(name, node) + fmt::format("[search] grid {}: a penalty must be finite and not negative, got {}", given, v));
-        if (param == "C" && !(v > 0 && std::isfinite(v)))
-          throw InputError(where(name, node) + fmt::format("[search] grid {}: C must be positive and finite (it is the inverse of the penalty), got {}", given, v));
-        if (param == "pca.n_components" && (v < 1 || v != std::floor(v)))
-          throw InputError(where(name, node) + fmt::format("[search] grid {}: must be whole numbers of at least 1, got {}", param, v));
-      }
-    }
-    spec.scoring = r.string(*search, "search", "scoring").value_or(logistic ? "accuracy" : "r2");
-    const auto& fitting = logistic ? classification_scorings() : regression_scorings();
-    const auto& other = logistic ? regression_scorings() : classification_scorings();
-    if (std::find(fitting.begin(), fitting.end(), spec.scoring) == fitting.end()) {
-      const bool known = std::find(other.begin(), other.end(), spec.scoring) != other.end();
-      std::vector<std::string> all = fitting;
-      all.insert(all.end(), other.begin(), other.end());
-      throw InputError(where(name, r.node(*search, "scoring")) +
-                       (known ? "scoring '" + spec.scoring + "' is for " + (logistic ? "regressors" : "classifiers") + "; " +
-                                    job.model.type + " takes " + fmt::format("{}", fmt::join(fitting, ", "))
-                              : "unknown scoring '" + spec.scoring + "'" + did_you_mean(spec.scoring, all) + "; known: " +
-                                    fmt::format("{}", fmt::join(all, ", "))));
-    }
-    spec.refit = r.boolean(*search, "search", "refit").value_or(true);
-    job.search = std::move(spec);
+    job.search = read_search(r, *search, job.model.type, schema, types);
     if (!job.cv) job.cv = CvSpec{};
   }
+  // [cv] alone is a search over the one candidate of the [model] keys, scored the default way.
+  if (job.cv && !job.search) job.search = SearchSpec{{}, schema.scorings.front(), true};
   return job;
 }
 
-const std::vector<std::string>& regression_scorings() {
-  static const std::vector<std::string> names = {"neg_mean_squared_error", "r2"};
-  return names;
-}
-
-const std::vector<std::string>& classification_scorings() {
-  static const std::vector<std::string> names = {"accuracy", "neg_log_loss", "roc_auc", "f1"};
-  return names;
-}
-
-JobSpec load_job(const std::string& path, const std::vector<std::string>& overrides) {
+JobSpec load_job(const std::string& path, const std::vector<std::string>& overrides, const ModelTypes& types) {
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   if (!std::filesystem::exists(status)) throw InputError(path + ": no such job file");
@@ -362,7 +417,7 @@ JobSpec load_job(const std::string& path, const std::vector<std::string>& overri
   if (!in) throw InputError(path + ": cannot read the job file (permission denied?)");
   std::stringstream text;
   text << in.rdbuf();
-  return parse_job(text.str(), path, overrides);
+  return parse_job(text.str(), path, overrides, types);
 }
 
 }  // namespace tessera

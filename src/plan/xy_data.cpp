@@ -10,7 +10,7 @@
 
 namespace tessera {
 
-XyData open_xy(const JobSpec& job) {
+XyData open_xy(const JobSpec& job, std::int64_t most_components) {
   XyData in{open_source(job.data.path, job.data.features, 2), open_source(job.data.path, job.data.target, 1)};
   if (in.y.rows != in.x.rows)
     throw InputError(fmt::format("{}:{} has {} rows but {}:{} has {}", in.y.path, in.y.dataset, in.y.rows, in.x.path,
@@ -25,10 +25,6 @@ XyData open_xy(const JobSpec& job) {
                                    "{:.3g} GB); use fewer folds",
                                    job.cv->folds, in.x.cols, bytes / 1e9, static_cast<double>(max_fold_statistics_bytes) / 1e9));
   }
-  std::int64_t most_components = job.model.pca_components.value_or(0);
-  if (job.search)
-    if (auto it = job.search->grid.find("pca.n_components"); it != job.search->grid.end())
-      for (double v : it->second) most_components = std::max(most_components, static_cast<std::int64_t>(v));
   if (most_components > in.x.cols)
     throw InputError(fmt::format("pca: n_components ({}) exceeds the number of features of {}:{} ({})", most_components,
                                  in.x.path, in.x.dataset, in.x.cols));

@@ -32,10 +32,6 @@ std::vector<ParamSet> expand_grid(const std::map<std::string, std::vector<double
   return out;
 }
 
-SearchSpec search_of(const JobSpec& job, const std::string& parameter, double value, const std::string& default_scoring) {
-  return job.search.value_or(SearchSpec{{{parameter, {value}}}, default_scoring, true});
-}
-
 std::size_t rank_candidates(std::vector<Candidate>& candidates, const std::string& scoring) {
   std::size_t undefined_splits = 0, splits = 0;
   for (auto& c : candidates) {

@@ -61,7 +61,7 @@ class UpFront(TempDirTest):
 
     def test_grid_values_are_checked(self):
         ridge = {"type": "ridge"}
-        self.assertIn("grid alpha: a penalty must be finite and not negative, got inf",
+        self.assertIn("grid alpha: alpha must be finite and not negative, got inf",
                       self.bad(model=ridge, extra="[search]\ngrid = { alpha = [1.0, inf] }\n"))
         self.assertIn("logspace count must be at least 1, got -3",
                       self.bad(model=ridge, extra="[search]\ngrid = { alpha = { logspace = [-2, 2, -3] } }\n"))

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "tessera/error.hpp"
-#include "tessera/job/job_spec.hpp"
+#include "tessera/jobs/job_type.hpp"
 #include "tessera/core/did_you_mean.hpp"
 
 namespace tessera {

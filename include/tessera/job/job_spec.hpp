@@ -2,15 +2,22 @@
 /// @file
 /// The job file: TOML with [data], [model] and [output], parsed and validated up front so a typo
 /// is reported before any rank does work — with the file, line and key, and a "did you mean".
+/// [model]'s keys are the job type's (job/model_schema.hpp); jobs/job_types.hpp supplies them.
 ///
 /// @code
-/// JobSpec job = load_job("ols.toml", {"model.solver=cholesky"});
+/// JobSpec job = load_job("ols.toml", {"model.solver=cholesky"});   // jobs/job_types.hpp
+/// const OlsOptions& o = job.model.as<OlsOptions>();
 /// @endcode
+#include <any>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "tessera/error.hpp"
+#include "tessera/job/model_schema.hpp"
 
 namespace tessera {
 
@@ -26,16 +33,16 @@ struct DataSpec {
   std::optional<std::int64_t> chunk_rows;  ///< defaults to the dataset's own chunking
 };
 
+/// [model]: the job type, and its options as the type declared them (its Options struct).
 struct ModelSpec {
   std::string type;
-  bool fit_intercept = true;      ///< ols, ridge
-  std::string solver = "tsqr";    ///< ols: "tsqr" or "cholesky"
-  double alpha = 1.0;             ///< ridge: the penalty on the coefficients
-  double C = 1.0;                 ///< logistic: inverse penalty strength, as scikit-learn's C
-  double tol = 1e-8;              ///< logistic: stop when a Newton step moves no coefficient by more (relative)
-  std::int64_t max_iter = 100;    ///< logistic: Newton steps before giving up (a warning, not an error)
-  std::optional<std::int64_t> pca_components;  ///< ridge, logistic: [model.pca] n_components, a PCA step first
-  std::string metrics;            ///< evaluate: "regression" or "classification"
+  std::any options;
+  /// The job type's own options; Error if `T` is not the type's Options struct.
+  template <class T>
+  const T& as() const {
+    if (const T* o = std::any_cast<T>(&options)) return *o;
+    throw Error("model options of '" + type + "' read as another type's");
+  }
 };
 
 /// [cv]: k-fold cross-validation.
@@ -45,7 +52,8 @@ struct CvSpec {
   std::int64_t seed = 0;
 };
 
-/// [search]: a grid of model parameters, each candidate scored by cross-validation.
+/// [search]: a grid of model parameters, each candidate scored by cross-validation. Present
+/// whenever [cv] is; with [cv] alone the grid is empty (the one candidate of the [model] keys).
 struct SearchSpec {
   /// Parameter name -> values, in name order (the order scikit-learn's ParameterGrid uses).
   std::map<std::string, std::vector<double>> grid;
@@ -77,17 +85,17 @@ struct JobSpec {
   std::optional<SearchSpec> search;
 };
 
-/// Scoring names, by the kind of model they apply to.
-const std::vector<std::string>& regression_scorings();
-const std::vector<std::string>& classification_scorings();
-
-/// The model types tessera knows.
-const std::vector<std::string>& model_types();
+/// The job types the parser knows, and each one's [model] schema (the registry in jobs/ says).
+struct ModelTypes {
+  std::vector<std::string> names;
+  std::function<const ModelSchema&(const std::string&)> schema;
+};
 
 /// Parses and validates a job file; `overrides` are "section.key=value" strings from --set.
 /// Throws InputError naming the file, line and key.
-JobSpec load_job(const std::string& path, const std::vector<std::string>& overrides = {});
+JobSpec load_job(const std::string& path, const std::vector<std::string>& overrides, const ModelTypes& types);
 /// The same, from TOML text (`name` is used in messages).
-JobSpec parse_job(const std::string& text, const std::string& name, const std::vector<std::string>& overrides = {});
+JobSpec parse_job(const std::string& text, const std::string& name, const std::vector<std::string>& overrides,
+                  const ModelTypes& types);
 
 }  // namespace tessera

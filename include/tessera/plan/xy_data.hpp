@@ -19,8 +19,8 @@ struct XyData {
 };
 
 /// Opens X and y and checks what can be checked before any task runs: equal row counts, folds
-/// <= rows, n_components <= features (in [model.pca] or anywhere in the grid).
-XyData open_xy(const JobSpec& job);
+/// <= rows (and few enough for the per-fold statistics), `most_components` <= features.
+XyData open_xy(const JobSpec& job, std::int64_t most_components = 0);
 
 /// The job's fold assignment for the cross-validation kernels (folds = 0 without [cv]).
 FoldAssignment fold_assignment(const JobSpec& job, const XyData& data);

@@ -24,9 +24,6 @@ using ParamSet = std::map<std::string, double>;
 /// order of scikit-learn's ParameterGrid, so candidate i is the same candidate in both).
 std::vector<ParamSet> expand_grid(const std::map<std::string, std::vector<double>>& grid);
 
-/// The grid a job searches: its [search] grid, or the single candidate of its [model] values.
-SearchSpec search_of(const JobSpec& job, const std::string& parameter, double value, const std::string& default_scoring);
-
 /// Parameters as JSON: whole-number parameters (pca.n_components) as integers.
 nlohmann::json params_json(const ParamSet& params);
 

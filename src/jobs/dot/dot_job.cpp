@@ -20,9 +20,8 @@ DotShapes check_shapes(const JobSpec& job) {
                                  s.a.dataset, s.a.rows, s.a.cols, s.b.path, s.b.dataset, s.b.rows, s.b.cols));
   return s;
 }
-}  // namespace
-
-PlannedGraph plan_dot(const JobSpec& job, int workers, const std::string& out_path, std::uint64_t offset) {
+/// `out_path` and `offset` say where the write tasks put C (see OutputFile::allocate_rows).
+PlannedGraph plan(const JobSpec& job, int workers, const std::string& out_path, std::uint64_t offset) {
   const DotShapes s = check_shapes(job);
   const auto chunks = row_chunks(s.a.rows, choose_chunk_rows(job.data.chunk_rows, s.a));
   const auto count = static_cast<std::int64_t>(chunks.size());
@@ -39,13 +38,28 @@ PlannedGraph plan_dot(const JobSpec& job, int workers, const std::string& out_pa
   return plan;
 }
 
-nlohmann::json run_dot(Client& client, const JobSpec& job, OutputFile& output) {
+nlohmann::json run(Client& client, const JobSpec& job, OutputFile& output, std::ostream&) {
   const DotShapes s = check_shapes(job);
   const std::uint64_t offset = output.allocate_rows("C", static_cast<std::uint64_t>(s.a.rows), static_cast<std::uint64_t>(s.b.cols));
   output.close();  // before the workers write into it
-  PlannedGraph plan = plan_dot(job, client.workers(), output.temp_path(), offset);
-  client.wait(client.submit(plan.graph, plan.outputs));
+  const PlannedGraph p = plan(job, client.workers(), output.temp_path(), offset);
+  client.wait(client.submit(p.graph, p.outputs));
   return {{"n", s.a.rows}, {"k", s.a.cols}, {"m", s.b.cols}};
 }
+
+struct NoOptions {
+  template <class Self, class Visit>
+  static void fields(Self&, Visit&&) {}
+};
+
+}  // namespace
+
+const JobType dot_job{"dot",
+                      "The product C = A·B of a row-chunked A (`[data] a`, n x k) and a whole B (`b`, `b_path`), written "
+                      "by the workers into the output. Output: `C`.",
+                      [] { return schema_of<NoOptions>(); },
+                      [] { return option_defaults<NoOptions>(); },
+                      [](const JobSpec& job, int workers) { return plan(job, workers, job.output.path, 0); },
+                      run};
 
 }  // namespace tessera

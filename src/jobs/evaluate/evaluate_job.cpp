@@ -24,7 +24,7 @@ PlannedGraph plan(const JobSpec& job) {
   PlannedGraph plan;
   const std::int64_t chunk_rows = choose_chunk_rows(job.data.chunk_rows, truth);
   const ChunkReads reads = read_xy_chunks(plan.graph, truth, predicted, chunk_rows);
-  if (job.model.metrics == "regression") {
+  if (job.model.as<EvaluateOptions>().metrics == "regression") {
     plan.outputs = {reduce<RegressionMerge>(plan.graph, per_chunk<RegressionMomentsOf>(plan.graph, reads))};
   } else {
     std::vector<TaskKey> counts;
@@ -82,20 +82,26 @@ nlohmann::json classification(const ClassificationReport& r, hid_t file, std::os
   return metrics;
 }
 
-}  // namespace
-
-PlannedGraph plan_evaluate(const JobSpec& job) { return plan(job); }
-
-nlohmann::json run_evaluate(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report) {
+nlohmann::json run(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report) {
   const PlannedGraph p = plan(job);
   const std::vector<Future> results = client.submit(p.graph, p.outputs);
   const hid_t file = output.hdf5();
-  if (job.model.metrics == "regression")
+  if (job.model.as<EvaluateOptions>().metrics == "regression")
     return {{"metrics", regression(from_value<RegressionMoments>(*client.gather(results[0])), file, report)},
-            {"kind", job.model.metrics}};
+            {"kind", job.model.as<EvaluateOptions>().metrics}};
   const ClassificationReport r{from_value<ClassificationCounts>(*client.gather(results[0])),
                                from_value<AreaUnderCurve::Result>(*client.gather(results[1])).auc};
-  return {{"metrics", classification(r, file, report)}, {"kind", job.model.metrics}};
+  return {{"metrics", classification(r, file, report)}, {"kind", job.model.as<EvaluateOptions>().metrics}};
 }
+
+}  // namespace
+
+const JobType evaluate_job{"evaluate",
+                           "Metrics of a predictions file (`[data] predictions`, `predictions_path`) against the truth "
+                           "(`target`), as sklearn.metrics computes them.",
+                           [] { return schema_of<EvaluateOptions>(); },
+                           [] { return option_defaults<EvaluateOptions>(); },
+                           [](const JobSpec& job, int) { return plan(job); },
+                           run};
 
 }  // namespace tessera

@@ -28,11 +28,7 @@ PlannedGraph plan(const JobSpec& job, const GramInputs& in) {
   return plan;
 }
 
-}  // namespace
-
-PlannedGraph plan_gram(const JobSpec& job) { return plan(job, check_inputs(job)); }
-
-nlohmann::json run_gram(Client& client, const JobSpec& job, OutputFile& output) {
+nlohmann::json run(Client& client, const JobSpec& job, OutputFile& output, std::ostream&) {
   const GramInputs in = check_inputs(job);
   const PlannedGraph p = plan(job, in);
   const auto total = from_value<Gram::Result>(*client.gather(client.submit(p.graph, p.outputs).front()));
@@ -49,5 +45,16 @@ nlohmann::json run_gram(Client& client, const JobSpec& job, OutputFile& output) 
   hdf5::write_integer(file, "n", static_cast<std::int64_t>(n));
   return {{"n", static_cast<std::int64_t>(n)}, {"p", xtx.rows()}};
 }
+
+struct NoOptions {
+  template <class Self, class Visit>
+  static void fields(Self&, Visit&&) {}
+};
+
+}  // namespace
+
+const JobType gram_job{"gram", "XᵀX and Xᵀy, blocked and tree-reduced. Output: `XtX`, `Xty`, `n`.",
+                       [] { return schema_of<NoOptions>(); }, [] { return option_defaults<NoOptions>(); },
+                       [](const JobSpec& job, int) { return plan(job, check_inputs(job)); }, run};
 
 }  // namespace tessera

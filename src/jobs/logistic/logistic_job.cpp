@@ -13,9 +13,8 @@
 #include "tessera/kernels/metrics.hpp"
 #include "jobs/logistic/newton_solver.hpp"
 #include "tessera/stats/metrics.hpp"
-#include "tessera/search/results.hpp"
-#include "tessera/plan/xy_data.hpp"
 #include "tessera/core/log.hpp"
+#include "tessera/search/cv_search.hpp"
 
 namespace tessera {
 namespace {
@@ -23,30 +22,17 @@ namespace {
 /// Rows the Hessian is measured on, at least: a fixed sample (every s-th row) this large makes
 /// each step nearly a full Newton step (relative error ~ sqrt(p / rows)) at a fraction of the cost.
 constexpr std::int64_t hessian_sample_rows = 65536;
-/// Chunks stay in the workers' memory between passes when the data take at most this much per worker.
-constexpr std::int64_t cache_bytes_per_worker = std::int64_t{1} << 30;
-
-/// One model being fitted: candidate `candidate` on the training rows of fold `fold` (-1: all rows).
+/// One model being fitted: candidate `candidate` (params `params`) on the training rows of fold
+/// `fold` (-1: all rows).
 struct Model {
   std::size_t candidate;
+  ParamSet params;
   int fold;
   NewtonSolver solver;
   ClassificationCounts test;  ///< on the fold's rows, at the last accepted iterate
   double auc = 0;
   int evaluations = 1;  ///< passes it took part in (the first, from the Gram matrices, included)
 };
-
-struct FirstPass {
-  PlannedGraph plan;
-  ChunkReads reads;
-};
-
-FirstPass first_pass(const JobSpec& job, const XyData& in) {
-  FirstPass first;
-  first.reads = read_xy_chunks(first.plan.graph, in.x, in.y, in.chunk_rows);
-  first.plan.outputs = {add_fold_grams(first.plan.graph, first.reads, job, in, in.y.path + ":" + in.y.dataset)};
-  return first;
-}
 
 /// The models one pass evaluates: their coefficients θ side by side, and their folds.
 struct Batch {
@@ -74,6 +60,7 @@ std::vector<TaskKey> add_model_pass(Graph& graph, const JobSpec& job, const XyDa
 /// Runs passes until every model has stopped: each pass measures every active model at its
 /// current point. Returns the number of passes.
 int fit(Client& client, std::vector<Model>& models, const JobSpec& job, const XyData& in) {
+  // (The reads of every pass are the first pass's: held on the workers, they are shared.)
   const std::int64_t stride = std::max<std::int64_t>(1, in.x.rows / hessian_sample_rows);
   const Eigen::Index q = in.x.cols + 1;
   int passes = 0;
@@ -135,157 +122,177 @@ std::string describe(const ParamSet& params) {
   return out;
 }
 
-}  // namespace
+/// Logistic regression (or PCA then logistic regression) for every (candidate, fold), fitted by
+/// batched Newton passes; the refit starts from the mean of the chosen candidate's fold solutions.
+class LogisticModel : public SearchModel {
+ public:
+  explicit LogisticModel(const JobSpec& job) : job_(job), options_(job.model.as<LogisticOptions>()) {}
 
-PlannedGraph plan_logistic(const JobSpec& job) { return first_pass(job, open_xy(job)).plan; }
+  std::string name() const override { return "logistic"; }
 
-nlohmann::json run_logistic(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report) {
-  const auto start = std::chrono::steady_clock::now();
-  const XyData in = open_xy(job);
-  const bool intercept = job.model.fit_intercept;
-  const std::string csv = job.cv ? output.companion(csv_path_for(job.output.path)).temp_path() : std::string();
-  require_models_fit_in_a_pass(job, in);
-
-  // Pass 1: per-fold Gram matrices. The chunks it reads stay on the workers if they fit.
-  const FirstPass first = first_pass(job, in);
-  const std::int64_t data_bytes = in.x.rows * (in.x.cols + 1) * 8;
-  const bool cache = data_bytes <= cache_bytes_per_worker * client.workers();
-  std::vector<TaskKey> wanted = first.plan.outputs;
-  if (cache) {
-    wanted.insert(wanted.end(), first.reads.x.begin(), first.reads.x.end());
-    wanted.insert(wanted.end(), first.reads.y.begin(), first.reads.y.end());
+  ParamSet own_parameters() const override {
+    ParamSet p{{"C", options_.C}};
+    if (options_.pca_components) p["pca.n_components"] = static_cast<double>(*options_.pca_components);
+    return p;
   }
-  std::vector<Future> held = client.submit(first.plan.graph, wanted);
-  const auto fold_grams = from_value<FoldGram::Result>(*client.gather(held.front()));
-  const std::vector<Eigen::MatrixXd>& grams = fold_grams.grams;
-  int passes = 1;
-  Eigen::MatrixXd total = Eigen::MatrixXd::Zero(grams[0].rows(), grams[0].cols());
-  for (const auto& g : grams) total += g;
-  require_finite_gram(total, in.x, in.y);
 
-  const int folds = job.cv ? static_cast<int>(job.cv->folds) : 0;
-  require_both_classes(total, "", in);
-  for (int fold = 0; fold < folds; ++fold)
-    require_both_classes(total - grams[static_cast<std::size_t>(fold)], fmt::format(" in the training rows of fold {}", fold), in);
-  const SearchSpec search = search_of(job, "C", job.model.C, "accuracy");
-  const std::vector<ParamSet> grid = expand_grid(search.grid);
-  const bool refit = !job.cv || search.refit;
-  auto components_of = [&](const ParamSet& params) -> std::optional<Eigen::Index> {
-    if (auto it = params.find("pca.n_components"); it != params.end()) return static_cast<Eigen::Index>(it->second);
-    if (job.model.pca_components) return static_cast<Eigen::Index>(*job.model.pca_components);
-    return std::nullopt;
-  };
-  auto C_of = [&](const ParamSet& params) { return params.count("C") ? params.at("C") : job.model.C; };
+  std::optional<std::string> binary_target(const XyData& in) const override {
+    require_models_fit_in_a_pass(job_, in);
+    return in.y.path + ":" + in.y.dataset;
+  }
 
-  // Every (candidate, fold) model, each started from the LDA fit of its training rows. One
-  // eigen-decomposition per training set serves every n_components.
-  const bool any_pca = std::any_of(grid.begin(), grid.end(), [&](const ParamSet& p) { return components_of(p).has_value(); });
-  auto make_model = [&](std::size_t c, int fold, const Eigen::MatrixXd& train, const std::optional<PrincipalAxes>& axes,
-                        const std::optional<Eigen::VectorXd>& warm) {
-    Eigen::MatrixXd t = logistic_coordinates(train, axes, components_of(grid[c]), intercept);
-    // A warm start θ becomes φ by least squares (T has orthonormal columns but for the intercept's).
-    const Eigen::VectorXd phi0 = warm ? Eigen::VectorXd(t.colPivHouseholderQr().solve(*warm)) : lda_start(train, t, intercept);
-    return Model{c, fold, NewtonSolver(std::move(t), C_of(grid[c]), intercept, job.model.tol, static_cast<int>(job.model.max_iter), phi0)};
-  };
-  std::vector<Model> models;
-  for (int fold = 0; fold < folds; ++fold) {
-    const Eigen::MatrixXd train = total - grams[static_cast<std::size_t>(fold)];
+  bool rereads_data() const override { return true; }
+
+  void check(const FoldStatistics& stats) const override {
+    require_both_classes(stats.total(), "", stats.data());
+    for (int fold = 0; fold < stats.folds(); ++fold)
+      require_both_classes(stats.training(fold), fmt::format(" in the training rows of fold {}", fold), stats.data());
+  }
+
+  std::vector<CandidateScores> score(Client& client, const FoldStatistics& stats, const std::vector<ParamSet>& grid,
+                                     const std::string& scoring) override {
+    const auto start = std::chrono::steady_clock::now();
+    // Every (candidate, fold) model, each started from the LDA fit of its training rows.
+    for (int fold = 0; fold < stats.folds(); ++fold)
+      for (std::size_t c = 0; c < grid.size(); ++c) models_.push_back(make_model(stats, c, grid[c], fold, std::nullopt));
+    passes_ += fit(client, models_, job_, stats.data());
+    if (scoring == "roc_auc") add_aucs(client, stats);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    int model_passes = 0;
+    for (const auto& m : models_) model_passes += m.evaluations;
+    std::vector<CandidateScores> out(grid.size());
+    for (const auto& m : models_) {
+      out[m.candidate].scores.push_back(classification_score(scoring, m.test, m.auc));
+      // The fits are batched: each candidate is charged its models' share of the passes.
+      out[m.candidate].fit_seconds += seconds * m.evaluations / model_passes;
+    }
+    return out;
+  }
+
+  Refit refit(Client& client, const FoldStatistics& stats, const ParamSet& params) override {
+    // From the mean of the candidate's fold solutions, which is close to the optimum on all rows.
+    std::optional<Eigen::VectorXd> warm;
+    std::size_t candidate = 0;
+    for (const auto& m : models_)
+      if (m.params == params) {
+        const Eigen::VectorXd share = m.solver.solution() / stats.folds();
+        warm = warm ? Eigen::VectorXd(*warm + share) : share;
+        candidate = m.candidate;
+      }
+    std::vector<Model> final_fit{make_model(stats, candidate, params, -1, warm)};
+    passes_ += fit(client, final_fit, job_, stats.data());
+    models_.push_back(std::move(final_fit.front()));
+    const NewtonSolver& solver = models_.back().solver;
+    const Eigen::VectorXd theta = solver.solution();
+    Refit r{theta.tail(theta.size() - 1), theta(0), params};
+    r.counts = {{"n_iter", solver.iterations()}, {"converged", solver.converged() ? 1 : 0}};
+    r.summary = {{"n_iter", solver.iterations()}, {"converged", solver.converged()}};
+    return r;
+  }
+
+  std::string fitting() const override {
+    return fmt::format("{} model(s), at most {} Newton steps, {} passes over the data", models_.size(), most_iterations(),
+                       passes_ + 1);
+  }
+
+  void summarize(nlohmann::json& summary) const override {
+    // Per model: iterations and convergence; non-convergence is a warning, not an error.
+    nlohmann::json list = nlohmann::json::array();
+    int not_converged = 0;
+    for (const auto& m : models_) {
+      list.push_back({{"params", params_json(m.params)},
+                      {"fold", m.fold < 0 ? nlohmann::json("all") : nlohmann::json(m.fold)},
+                      {"iterations", m.solver.iterations()},
+                      {"converged", m.solver.converged()}});
+      if (!m.solver.converged()) {
+        ++not_converged;
+        spdlog::warn("logistic: {} on {} did not converge in {} Newton steps (max_iter = {}); its scores are from the last iterate",
+                     describe(m.params), m.fold < 0 ? std::string("all rows") : fmt::format("fold {}", m.fold),
+                     m.solver.iterations(), options_.max_iter);
+      }
+    }
+    summary["passes"] = summary.value("passes", 0) + passes_;
+    summary["models"] = list;
+    summary["newton_steps_max"] = most_iterations();
+    summary["models_not_converged"] = not_converged;
+  }
+
+ private:
+  Model make_model(const FoldStatistics& stats, std::size_t candidate, const ParamSet& params, int fold,
+                   const std::optional<Eigen::VectorXd>& warm) const {
+    const Eigen::MatrixXd train = stats.training(fold);
+    std::optional<Eigen::Index> components;
     std::optional<PrincipalAxes> axes;
-    if (any_pca) axes = principal_axes(train);
-    for (std::size_t c = 0; c < grid.size(); ++c) models.push_back(make_model(c, fold, train, axes, std::nullopt));
+    if (auto it = params.find("pca.n_components"); it != params.end()) {
+      components = static_cast<Eigen::Index>(it->second);
+      axes = stats.axes(fold);  // one eigen-decomposition per training set serves every n_components
+    }
+    Eigen::MatrixXd t = logistic_coordinates(train, axes, components, options_.fit_intercept);
+    // A warm start θ becomes φ by least squares (T has orthonormal columns but for the intercept's).
+    const Eigen::VectorXd phi0 = warm ? Eigen::VectorXd(t.colPivHouseholderQr().solve(*warm)) : lda_start(train, t, options_.fit_intercept);
+    return Model{candidate,
+                 params,
+                 fold,
+                 NewtonSolver(std::move(t), params.at("C"), options_.fit_intercept, options_.tol,
+                              static_cast<int>(options_.max_iter), phi0)};
   }
-  passes += fit(client, models, job, in);
-  // ROC AUC ranks the test rows' decision values: one more pass brings them to rank 0.
-  if (job.cv && search.scoring == "roc_auc") {
+
+  /// ROC AUC ranks the test rows' decision values. Per chunk, every model's table of its test rows'
+  /// scores; per model, the tables merged up a tree and its AUC computed where the last merge ran:
+  /// rank 0 receives one number per model, in one more pass.
+  void add_aucs(Client& client, const FoldStatistics& stats) {
     Batch batch;
-    for (const auto& m : models) batch.add(m.solver.solution(), m.fold);
+    for (const auto& m : models_) batch.add(m.solver.solution(), m.fold);
     Graph graph;
-    // Per chunk, every model's table of its test rows' scores; per model, the tables merged up a
-    // tree and its AUC computed where the last merge ran: rank 0 receives one number per model.
-    const std::vector<TaskKey> tables = add_model_pass<LogisticScores>(graph, job, in, batch, [](LogisticModels m) { return m; });
+    const std::vector<TaskKey> tables =
+        add_model_pass<LogisticScores>(graph, job_, stats.data(), batch, [](LogisticModels m) { return m; });
     std::vector<TaskKey> aucs;
-    for (std::size_t i = 0; i < models.size(); ++i) {
+    for (std::size_t i = 0; i < models_.size(); ++i) {
       std::vector<TaskKey> picked;
       for (const TaskKey& t : tables) picked.push_back(graph.add(task_of<PickTable>({static_cast<std::int64_t>(i)}, {t})));
       aucs.push_back(graph.add(task_of<AreaUnderCurve>({}, {reduce<MergeScoreTables>(graph, picked)})));
     }
     const std::vector<Future> results = client.submit(graph, aucs);
-    ++passes;
-    for (std::size_t i = 0; i < models.size(); ++i) models[i].auc = from_value<AreaUnderCurve::Result>(*client.gather(results[i])).auc;
-  }
-  const double cv_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  nlohmann::json summary;
-  std::size_t chosen = 0;
-  std::vector<Candidate> candidates;
-  if (job.cv) {
-    int model_passes = 0;
-    for (const auto& m : models) model_passes += m.evaluations;
-    for (const auto& params : grid) candidates.push_back(Candidate{params});
-    for (const auto& m : models) {
-      Candidate& c = candidates[m.candidate];
-      c.scores.push_back(classification_score(search.scoring, m.test, m.auc));
-      // The fits are batched: each candidate is charged its models' share of the passes.
-      c.fit_seconds += cv_seconds * m.evaluations / model_passes;
-    }
-    chosen = rank_candidates(candidates, search.scoring);
+    ++passes_;
+    for (std::size_t i = 0; i < models_.size(); ++i) models_[i].auc = from_value<AreaUnderCurve::Result>(*client.gather(results[i])).auc;
   }
 
-  // The refit on all rows, from the mean of the chosen candidate's fold solutions (close to it).
-  if (refit) {
-    std::optional<PrincipalAxes> axes;
-    if (components_of(grid[chosen])) axes = principal_axes(total);
-    std::optional<Eigen::VectorXd> warm;
-    for (const auto& m : models)
-      if (m.candidate == chosen) warm = warm ? Eigen::VectorXd(*warm + m.solver.solution() / folds) : Eigen::VectorXd(m.solver.solution() / folds);
-    std::vector<Model> final_fit{make_model(chosen, -1, total, axes, warm)};
-    passes += fit(client, final_fit, job, in);
-    models.push_back(std::move(final_fit.front()));
+  int most_iterations() const {
+    int most = 0;
+    for (const auto& m : models_) most = std::max(most, m.solver.iterations());
+    return most;
   }
-  held.clear();
 
-  // Per model: iterations and convergence; non-convergence is a warning.
-  nlohmann::json model_list = nlohmann::json::array();
-  int not_converged = 0, most_iterations = 0;
-  for (const auto& m : models) {
-    model_list.push_back({{"params", params_json(grid[m.candidate])},
-                          {"fold", m.fold < 0 ? nlohmann::json("all") : nlohmann::json(m.fold)},
-                          {"iterations", m.solver.iterations()},
-                          {"converged", m.solver.converged()}});
-    most_iterations = std::max(most_iterations, m.solver.iterations());
-    if (!m.solver.converged()) {
-      ++not_converged;
-      spdlog::warn("logistic: {} on {} did not converge in {} Newton steps (max_iter = {}); its scores are from the last iterate",
-                   describe(grid[m.candidate]), m.fold < 0 ? std::string("all rows") : fmt::format("fold {}", m.fold),
-                   m.solver.iterations(), job.model.max_iter);
-    }
-  }
-  summary["passes"] = passes;
-  summary["models"] = model_list;
-  summary["newton_steps_max"] = most_iterations;
-  summary["models_not_converged"] = not_converged;
-  const std::string fitting = fmt::format("{} model(s), at most {} Newton steps, {} passes over the data", models.size(),
-                                          most_iterations, passes);
-  if (job.cv) {
-    report << fmt::format("logistic: {}-fold cross-validation, scoring {}, {} candidate(s): {}\n", folds, search.scoring,
-                          candidates.size(), fitting);
-    publish_results(report, summary, output, csv, candidates, chosen, search.scoring);
-  }
-  if (refit) {
-    const Model& final_model = models.back();
-    const Eigen::VectorXd theta = final_model.solver.solution();
-    const ParamSet& params = grid[chosen];
-    ParamSet fitted{{"C", C_of(params)}};
-    if (auto k = components_of(params)) fitted["pca.n_components"] = static_cast<double>(*k);
-    const hid_t file = output.hdf5();
-    write_refit(file, summary, theta.tail(theta.size() - 1), theta(0), fitted);
-    hdf5::write_integer(file, "n_iter", final_model.solver.iterations());
-    hdf5::write_integer(file, "converged", final_model.solver.converged() ? 1 : 0);
-    summary["n_iter"] = final_model.solver.iterations();
-    summary["converged"] = final_model.solver.converged();
-    if (!job.cv)
-      report << fmt::format("logistic: C = {:.6g}, fitted on {} rows: {}\n", C_of(params), in.x.rows, fitting) << std::flush;
-  }
-  return summary;
+  const JobSpec& job_;
+  LogisticOptions options_;
+  std::vector<Model> models_;
+  int passes_ = 0;  ///< after the first
+};
+
+std::int64_t components(const JobSpec& job) { return most_components(job, job.model.as<LogisticOptions>().pca_components); }
+
+ModelSchema schema() {
+  ModelSchema s = schema_of<LogisticOptions>();
+  s.grid = {{"C", {"logistic.C"}, Check::finite_positive}, {"pca.n_components", {}, Check::at_least_one, true}};
+  s.scorings = {"accuracy", "neg_log_loss", "roc_auc", "f1"};
+  s.scored_as = "classifiers";
+  return s;
 }
+
+}  // namespace
+
+const JobType logistic_job{"logistic",
+                           "Binary logistic regression (y in {0, 1}), as scikit-learn's LogisticRegression, with [cv] and "
+                           "[search]; a PCA step first with [model.pca] (docs/model-selection.md).",
+                           schema,
+                           [] { return option_defaults<LogisticOptions>(); },
+                           [](const JobSpec& job, int) {
+                             LogisticModel model(job);
+                             return plan_search(job, model, components(job));
+                           },
+                           [](Client& client, const JobSpec& job, OutputFile& output, std::ostream& report) {
+                             LogisticModel model(job);
+                             return run_search(client, job, output, report, model, components(job));
+                           }};
 
 }  // namespace tessera

@@ -2,18 +2,33 @@
 /// @file
 /// The `logistic` job: binary logistic regression — a fit, k-fold cross-validation, or a grid
 /// search over C (and pca.n_components) — where every pass over the data serves every model
-/// still being fitted: each (candidate, fold) pair, and each candidate's refit on all rows.
-/// The first pass gives per-fold Gram matrices (the exact first Newton step and, for PCA, the
-/// axes); each later pass gives every active model's loss, gradient and Hessian at once.
+/// still being fitted: each (candidate, fold) pair, and then the refit on all rows. The first
+/// pass's per-fold Gram matrices give each model its start (LDA) and, for PCA, its axes; each
+/// later pass gives every active model's loss, gradient and Hessian at once.
 /// See docs/model-selection.md.
-#include <ostream>
+#include <optional>
 
-#include "tessera/jobs/job_runner.hpp"
+#include "tessera/jobs/job_type.hpp"
 
 namespace tessera {
 
-/// The first pass (the later ones depend on its results).
-PlannedGraph plan_logistic(const JobSpec& job);
-nlohmann::json run_logistic(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report);
+struct LogisticOptions {
+  bool fit_intercept = true;
+  double C = 1.0;
+  double tol = 1e-8;
+  std::int64_t max_iter = 100;
+  std::optional<std::int64_t> pca_components;
+  template <class Self, class Visit>
+  static void fields(Self& self, Visit&& visit) {
+    visit(KeyDoc{"fit_intercept", "fit an intercept, unpenalised"}, self.fit_intercept);
+    visit(KeyDoc{"C", "the inverse of the L2 penalty, as scikit-learn's LogisticRegression(C)", Check::finite_positive}, self.C);
+    visit(KeyDoc{"tol", "stop when a Newton step moves no coefficient by more than this, relative", Check::finite_positive},
+          self.tol);
+    visit(KeyDoc{"max_iter", "Newton steps before stopping with a warning", Check::at_least_one}, self.max_iter);
+    visit(KeyDoc{"pca.n_components", "PCA to this many components before the model", Check::at_least_one}, self.pca_components);
+  }
+};
+
+extern const JobType logistic_job;
 
 }  // namespace tessera

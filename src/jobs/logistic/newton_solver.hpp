@@ -16,7 +16,7 @@
 #include <Eigen/Core>
 #include <optional>
 
-#include "jobs/ridge/ridge_fit.hpp"
+#include "tessera/stats/pca.hpp"
 
 namespace tessera {
 

@@ -38,7 +38,7 @@ OlsInputs check_inputs(const JobSpec& job) {
   if (in.y.rows != in.x.rows)
     throw InputError(fmt::format("{}:{} has {} rows but {}:{} has {}", in.y.path, in.y.dataset, in.y.rows, in.x.path,
                                  in.x.dataset, in.x.rows));
-  in.intercept = job.model.fit_intercept;
+  in.intercept = job.model.as<OlsOptions>().fit_intercept;
   const std::int64_t coefficients = in.x.cols + (in.intercept ? 1 : 0);
   if (in.x.rows < coefficients)
     throw InputError(fmt::format("{}:{} has fewer rows ({}) than the model has coefficients ({})", in.x.path, in.x.dataset,
@@ -64,7 +64,7 @@ OlsInputs check_inputs(const JobSpec& job) {
 PlannedGraph plan_first_pass(const JobSpec& job, const OlsInputs& in) {
   PlannedGraph plan;
   const ChunkReads reads = read_xy_chunks(plan.graph, in.x, in.y, in.chunk_rows);
-  if (job.model.solver == "cholesky") {
+  if (job.model.as<OlsOptions>().solver == "cholesky") {
     plan.outputs = {reduce<Sum>(plan.graph, per_chunk<GramAug>(plan.graph, reads, {in.intercept}))};
   } else {
     plan.outputs = {reduce<QrMerge>(plan.graph, per_chunk<QrRows>(plan.graph, reads, {in.intercept}))};
@@ -167,13 +167,10 @@ void predict(Client& client, const OlsInputs& in, const OlsReport& r, const Outp
   client.wait(client.submit(plan.graph, plan.outputs));
 }
 
-}  // namespace
 
-PlannedGraph plan_ols(const JobSpec& job) { return plan_first_pass(job, check_inputs(job)); }
-
-nlohmann::json run_ols(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report_stream) {
+nlohmann::json run(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report_stream) {
   const OlsInputs in = check_inputs(job);
-  const bool cholesky = job.model.solver == "cholesky";
+  const bool cholesky = job.model.as<OlsOptions>().solver == "cholesky";
   const ValuePtr first = run_to_value(client, plan_first_pass(job, in));
   // The first pass gives the Gram matrix (cholesky) or the R factor (tsqr) of [1 X y].
   const Eigen::MatrixXd factor = cholesky ? from_value<GramAug::Result>(*first).gram : from_value<RFactor>(*first).r;
@@ -198,7 +195,7 @@ nlohmann::json run_ols(Client& client, const JobSpec& job, OutputFile& output, s
     s = solve_from_exact_gram(gram.hi, gram.lo, s);
   }
 
-  OlsReport report = make_report(s, in.names, job.model.solver);
+  OlsReport report = make_report(s, in.names, job.model.as<OlsOptions>().solver);
   report.refined = refined;
   if (!report.rank_deficient.empty())
     spdlog::warn("rank deficient: {} depend(s) on earlier columns; their coefficients are not estimated (NaN)",
@@ -213,5 +210,19 @@ nlohmann::json run_ols(Client& client, const JobSpec& job, OutputFile& output, s
   }
   return to_json(report);
 }
+
+}  // namespace
+
+const JobType ols_job{"ols",
+                      "Least squares with the full statistical report (docs/least-squares.md); with [predict], predictions "
+                      "for another file.",
+                      [] {
+                        ModelSchema schema = schema_of<OlsOptions>();
+                        schema.predicts = true;
+                        return schema;
+                      },
+                      [] { return option_defaults<OlsOptions>(); },
+                      [](const JobSpec& job, int) { return plan_first_pass(job, check_inputs(job)); },
+                      run};
 
 }  // namespace tessera
