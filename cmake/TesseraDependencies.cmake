@@ -18,8 +18,3 @@ pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 # OpenBLAS for the symmetric rank-k update (dsyrk) at the heart of XᵀX; Eigen does the rest.
 pkg_check_modules(OPENBLAS REQUIRED IMPORTED_TARGET openblas)
 
-add_library(tessera_hdf5 INTERFACE)
-target_include_directories(tessera_hdf5 SYSTEM INTERFACE ${HDF5_C_INCLUDE_DIRS})
-target_link_libraries(tessera_hdf5 INTERFACE ${HDF5_C_LIBRARIES})
-target_compile_definitions(tessera_hdf5 INTERFACE ${HDF5_C_DEFINITIONS})
-add_library(tessera::hdf5 ALIAS tessera_hdf5)

@@ -1,3 +1,5 @@
+#include <sys/resource.h>
+
 #include <chrono>
 #include <iostream>
 
@@ -32,6 +34,10 @@ int run_command(const boost::mpi::communicator& world, const RunOptions& options
       summary["tasks"] = client.stats().executed;
       summary["tasks_deduplicated"] = client.stats().deduplicated;
       summary["seconds"] = seconds;
+      // Rank 0 carries metadata only: its peak memory does not grow with the rows of the data.
+      rusage usage{};
+      getrusage(RUSAGE_SELF, &usage);
+      summary["rank0_peak_memory_bytes"] = static_cast<std::int64_t>(usage.ru_maxrss) * 1024;
       const auto shared = client.stats().deduplicated;
       spdlog::info("{} job done: {} tasks run on {} worker(s) in {:.3f} s{}; wrote {}", job.model.type, client.stats().executed,
                    client.workers(), seconds,

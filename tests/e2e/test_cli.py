@@ -5,7 +5,7 @@ import os
 import h5py
 import numpy as np
 
-from tessera_e2e import TempDirTest, error_lines, last_json, tessera
+from tessera_e2e import SOURCE_DIR, TempDirTest, error_lines, last_json, tessera
 
 
 class Generate(TempDirTest):
@@ -146,3 +146,19 @@ class Errors(TempDirTest):
         r = tessera(["run"], ranks=2)
         self.assertEqual(r.returncode, 2)
         self.assertEqual(len(error_lines(r.stderr)), 1, r.stderr)
+
+
+class Keys(TempDirTest):
+    def test_docs_list_the_keys_the_parser_checks(self):
+        # docs/job-file.md holds `tessera keys`'s output verbatim: the table the parser follows.
+        r = tessera(["keys"], ranks=1)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(SOURCE_DIR, "docs", "job-file.md")) as f:
+            doc = f.read()
+        begin, end = "<!-- tessera keys: begin -->\n", "<!-- tessera keys: end -->"
+        self.assertIn(begin, doc)
+        self.assertEqual(doc[doc.index(begin) + len(begin):doc.index(end)], r.stdout,
+                         "docs/job-file.md's key tables differ from `tessera keys`: paste its output between the markers")
+        for name in ("gram", "dot", "ols", "ridge", "logistic", "evaluate"):
+            self.assertIn(f'### `type = "{name}"`', r.stdout)
+        self.assertIn("| `alpha` | 1 |", r.stdout)
