@@ -10,7 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "tessera/kernels/builtin.hpp"
-#include "tessera/plan/chunk_reads.hpp"
+#include "tessera/kernels/linalg.hpp"
+#include "tessera/plan/tasks.hpp"
 #include "tessera/runtime/cluster.hpp"
 #include "tessera/runtime/memory.hpp"
 
@@ -41,7 +42,7 @@ void tree_sum(Client& client, int ranks, std::int64_t leaves) {
   Graph g;
   std::vector<TaskKey> keys;
   for (std::int64_t i = 0; i < leaves; ++i) keys.push_back(g.add(Task{"leaf", {{"i", i}}, {}}));
-  const TaskKey root = tree_reduce(g, keys);
+  const TaskKey root = reduce<Sum>(g, keys);
   auto futures = client.submit(g, {root});
   const double total = (*client.gather(futures[0]))[0](0, 0);
   if (total != static_cast<double>(leaves) * static_cast<double>(leaves - 1) / 2) throw std::runtime_error("tree_sum: wrong total");

@@ -3,7 +3,8 @@
 #include <cstring>
 
 #include "cluster_fixture.hpp"
-#include "tessera/plan/chunk_reads.hpp"
+#include "tessera/kernels/linalg.hpp"
+#include "tessera/plan/tasks.hpp"
 
 namespace tessera::testing {
 namespace {
@@ -34,7 +35,7 @@ TEST(Determinism, TreeReductionIsBitIdenticalToTheFixedTree) {
     Graph g;
     std::vector<TaskKey> leaves;
     for (double v : values) leaves.push_back(g.add(Task{"fill", {{"rows", std::int64_t{1}}, {"cols", std::int64_t{1}}, {"value", v}}, {}}));
-    auto futures = client.submit(g, {tree_reduce(g, leaves)});
+    auto futures = client.submit(g, {reduce<Sum>(g, leaves)});
     const double got = (*client.gather(futures[0]))[0](0, 0);
     EXPECT_EQ(std::memcmp(&got, &expected, sizeof got), 0) << got << " vs " << expected;
   });

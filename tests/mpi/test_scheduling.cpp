@@ -4,7 +4,8 @@
 #include <chrono>
 
 #include "cluster_fixture.hpp"
-#include "tessera/plan/chunk_reads.hpp"
+#include "tessera/kernels/linalg.hpp"
+#include "tessera/plan/tasks.hpp"
 
 namespace tessera::testing {
 namespace {
@@ -19,7 +20,7 @@ TEST(Scheduling, FanOutThenFanInTree) {
     const TaskKey root = g.add(Task{"ramp", {{"n", std::int64_t{1000}}, {"start", 1.0}}, {}});
     std::vector<TaskKey> scaled;
     for (int i = 1; i <= 40; ++i) scaled.push_back(g.add(Task{"scale", {{"factor", double(i)}}, {root}}));
-    const TaskKey total = tree_reduce(g, scaled);
+    const TaskKey total = reduce<Sum>(g, scaled);
     auto futures = client.submit(g, {total});
     const Eigen::MatrixXd got = (*client.gather(futures[0]))[0];
     // Integers well below 2^53: every sum is exact, so the answer is known exactly.
@@ -63,7 +64,7 @@ TEST(Scheduling, IntermediatesAreReleasedAndTheirMemoryFreed) {
     Graph g;
     std::vector<TaskKey> leaves;
     for (int i = 0; i < 8; ++i) leaves.push_back(g.add(fill(1000, 100, double(i))));  // 800 kB each
-    const TaskKey total = tree_reduce(g, leaves);
+    const TaskKey total = reduce<Sum>(g, leaves);
     const TaskKey doubled = g.add(Task{"scale", {{"factor", 2.0}}, {total}});
     std::vector<Future> futures = client.submit(g, {doubled});
     client.wait(futures);

@@ -70,7 +70,7 @@ TEST(Graph, TreeReduceShapeDependsOnlyOnLeafCount) {
   Graph g;
   std::vector<TaskKey> leaves;
   for (int i = 0; i < 5; ++i) leaves.push_back(g.add(leaf(i)));
-  const TaskKey root = tree_reduce(g, leaves);
+  const TaskKey root = tree_reduce(g, leaves, "sum");
   // ((0+1)+(2+3))+4
   const TaskKey s01 = Task{"sum", {}, {leaves[0], leaves[1]}}.key();
   const TaskKey s23 = Task{"sum", {}, {leaves[2], leaves[3]}}.key();

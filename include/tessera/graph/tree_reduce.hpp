@@ -12,6 +12,6 @@ namespace tessera {
 /// Combines `leaves` pairwise with `kernel` {params}, level by level ((0,1), (2,3), ...; an odd last
 /// one moves up as is), so the order of operations is fixed by the leaf indices alone:
 /// bit-identical on any rank count.
-TaskKey tree_reduce(Graph& graph, std::vector<TaskKey> leaves, const std::string& kernel = "sum", const Params& params = {});
+TaskKey tree_reduce(Graph& graph, std::vector<TaskKey> leaves, const std::string& kernel, const Params& params = {});
 
 }  // namespace tessera
