@@ -41,21 +41,23 @@ const PrincipalAxes& FoldStatistics::axes(int fold) const {
   return it->second;
 }
 
-std::int64_t most_components(const JobSpec& job, std::optional<std::int64_t> model_components) {
-  std::int64_t most = model_components.value_or(0);
+namespace {
+/// The most principal components the job asks for ([model.pca] and the grid); 0 for none.
+std::int64_t most_components(const JobSpec& job, const SearchModel& model) {
+  std::int64_t most = model.pca_components().value_or(0);
   if (job.search)
     if (auto it = job.search->grid.find("pca.n_components"); it != job.search->grid.end())
       for (double v : it->second) most = std::max(most, static_cast<std::int64_t>(v));
   return most;
 }
+}  // namespace
 
-PlannedGraph plan_search(const JobSpec& job, const SearchModel& model, std::int64_t components) {
-  return first_pass(job, open_xy(job, components), model).plan;
+PlannedGraph plan_search(const JobSpec& job, const SearchModel& model) {
+  return first_pass(job, open_xy(job, most_components(job, model)), model).plan;
 }
 
-nlohmann::json run_search(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report, SearchModel& model,
-                          std::int64_t components) {
-  const XyData in = open_xy(job, components);
+nlohmann::json run_search(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report, SearchModel& model) {
+  const XyData in = open_xy(job, most_components(job, model));
   const std::string csv = job.cv ? output.companion(csv_path_for(job.output.path)).temp_path() : std::string();
 
   // The first pass: per-fold Gram matrices. Its chunk reads stay on the workers when a model reads

@@ -77,6 +77,8 @@ class SearchModel {
   virtual std::string name() const = 0;
   /// The candidate of the [model] keys alone, for a fit without [search].
   virtual ParamSet own_parameters() const = 0;
+  /// [model.pca] n_components, if the model has a PCA step of its own (the grid may add others).
+  virtual std::optional<std::int64_t> pca_components() const { return std::nullopt; }
   /// The first pass also checks that the target is binary, naming it, when the model needs that.
   virtual std::optional<std::string> binary_target(const XyData&) const { return std::nullopt; }
   /// True when later passes read the data again: the first pass's chunks are then kept on the
@@ -96,14 +98,23 @@ class SearchModel {
   virtual void summarize(nlohmann::json&) const {}
 };
 
-/// The most principal components the job asks for ([model.pca] and the grid); 0 for none.
-std::int64_t most_components(const JobSpec& job, std::optional<std::int64_t> model_components);
-
 /// The graph of the first pass, for `tessera graph`.
-PlannedGraph plan_search(const JobSpec& job, const SearchModel& model, std::int64_t components);
+PlannedGraph plan_search(const JobSpec& job, const SearchModel& model);
 
 /// Runs the search (or the plain fit without [cv]) and publishes everything; returns the summary.
-nlohmann::json run_search(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report, SearchModel& model,
-                          std::int64_t components);
+nlohmann::json run_search(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report, SearchModel& model);
+
+/// A JobType's `plan` and `run` for a SearchModel M constructed from the job:
+/// `JobType{name, summary, schema, defaults, plan_search_job<RidgeModel>, run_search_job<RidgeModel>}`.
+template <class M>
+PlannedGraph plan_search_job(const JobSpec& job, int) {
+  const M model(job);
+  return plan_search(job, model);
+}
+template <class M>
+nlohmann::json run_search_job(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report) {
+  M model(job);
+  return run_search(client, job, output, report, model);
+}
 
 }  // namespace tessera

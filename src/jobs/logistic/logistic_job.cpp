@@ -130,6 +130,8 @@ class LogisticModel : public SearchModel {
 
   std::string name() const override { return "logistic"; }
 
+  std::optional<std::int64_t> pca_components() const override { return options_.pca_components; }
+
   ParamSet own_parameters() const override {
     ParamSet p{{"C", options_.C}};
     if (options_.pca_components) p["pca.n_components"] = static_cast<double>(*options_.pca_components);
@@ -269,8 +271,6 @@ class LogisticModel : public SearchModel {
   int passes_ = 0;  ///< after the first
 };
 
-std::int64_t components(const JobSpec& job) { return most_components(job, job.model.as<LogisticOptions>().pca_components); }
-
 ModelSchema schema() {
   ModelSchema s = schema_of<LogisticOptions>();
   s.grid = {{"C", {"logistic.C"}, Check::finite_positive}, {"pca.n_components", {}, Check::at_least_one, true}};
@@ -286,13 +286,7 @@ const JobType logistic_job{"logistic",
                            "[search]; a PCA step first with [model.pca] (docs/model-selection.md).",
                            schema,
                            [] { return option_defaults<LogisticOptions>(); },
-                           [](const JobSpec& job, int) {
-                             LogisticModel model(job);
-                             return plan_search(job, model, components(job));
-                           },
-                           [](Client& client, const JobSpec& job, OutputFile& output, std::ostream& report) {
-                             LogisticModel model(job);
-                             return run_search(client, job, output, report, model, components(job));
-                           }};
+                           plan_search_job<LogisticModel>,
+                           run_search_job<LogisticModel>};
 
 }  // namespace tessera

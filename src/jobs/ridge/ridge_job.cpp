@@ -17,6 +17,8 @@ class RidgeModel : public SearchModel {
 
   std::string name() const override { return "ridge"; }
 
+  std::optional<std::int64_t> pca_components() const override { return options_.pca_components; }
+
   ParamSet own_parameters() const override {
     ParamSet p{{"alpha", options_.alpha}};
     if (options_.pca_components) p["pca.n_components"] = static_cast<double>(*options_.pca_components);
@@ -60,8 +62,6 @@ class RidgeModel : public SearchModel {
   RidgeOptions options_;
 };
 
-std::int64_t components(const JobSpec& job) { return most_components(job, job.model.as<RidgeOptions>().pca_components); }
-
 ModelSchema schema() {
   ModelSchema s = schema_of<RidgeOptions>();
   s.grid = {{"alpha", {"ridge.alpha"}, Check::finite_non_negative}, {"pca.n_components", {}, Check::at_least_one, true}};
@@ -77,13 +77,7 @@ const JobType ridge_job{"ridge",
                         "[model.pca] (docs/model-selection.md).",
                         schema,
                         [] { return option_defaults<RidgeOptions>(); },
-                        [](const JobSpec& job, int) {
-                          RidgeModel model(job);
-                          return plan_search(job, model, components(job));
-                        },
-                        [](Client& client, const JobSpec& job, OutputFile& output, std::ostream& report) {
-                          RidgeModel model(job);
-                          return run_search(client, job, output, report, model, components(job));
-                        }};
+                        plan_search_job<RidgeModel>,
+                        run_search_job<RidgeModel>};
 
 }  // namespace tessera
