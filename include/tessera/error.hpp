@@ -57,15 +57,19 @@ class TaskError : public Error {
   bool input_error_;
 };
 
-/// The job was stopped by a signal (SIGTERM from Slurm at the time limit, SIGINT from Ctrl-C).
-/// Exit code 128 + the signal, as a shell reports a process the signal ended.
+/// The job was stopped by a signal (SIGTERM from Slurm at the time limit, SIGINT from Ctrl-C,
+/// SIGUSR1 from Slurm's --signal). Exit code 75 when what finished is in a checkpoint store (the
+/// run can be resumed), else 128 + the signal, as a shell reports a process the signal ended.
 class Interrupted : public Error {
  public:
   explicit Interrupted(int signal);
+  Interrupted(int signal, const std::string& message, bool resumable);
   int signal() const { return signal_; }
+  bool resumable() const { return resumable_; }
 
  private:
   int signal_;
+  bool resumable_ = false;
 };
 
 /// Exit codes of the `tessera` binary.
@@ -73,6 +77,8 @@ namespace exit_code {
 inline constexpr int ok = 0;
 inline constexpr int failure = 1;
 inline constexpr int bad_input = 2;
+/// EX_TEMPFAIL: stopped by a signal, and `tessera run --resume` finishes the job.
+inline constexpr int resumable = 75;
 /// 128 + signal for a job a signal stopped.
 inline constexpr int signalled(int signal) { return 128 + signal; }
 }  // namespace exit_code

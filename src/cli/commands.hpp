@@ -13,6 +13,10 @@ struct RunOptions {
   std::string job_file;
   std::vector<std::string> overrides;
   bool json = false;
+  std::string checkpoint_dir;  ///< --checkpoint (else the job's [checkpoint] dir)
+  bool resume = false;
+  double grace_seconds = 10;
+  double progress_seconds = 30;
 };
 
 int generate_command(const boost::mpi::communicator& world, const GenerateOptions& options);

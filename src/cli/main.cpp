@@ -72,6 +72,15 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
   run->add_option("job", run_options.job_file, "Job file (TOML)")->required();
   run->add_option("--set", run_options.overrides, "Override a job setting: section.key=value");
   run->add_flag("--json", run_options.json, "Print a JSON summary as the last line of stdout");
+  run->add_option("--checkpoint", run_options.checkpoint_dir,
+                  "Keep results in this directory so a stopped run can be resumed (instead of [checkpoint] dir)");
+  run->add_flag("--resume", run_options.resume, "Use the results an earlier run stored in the checkpoint directory");
+  run->add_option("--grace", run_options.grace_seconds,
+                  "After SIGTERM, SIGINT or SIGUSR1, seconds running tasks get to finish and be stored (default 10)")
+      ->check(CLI::Range(0.0, 86400.0));
+  run->add_option("--progress", run_options.progress_seconds,
+                  "Seconds between progress lines on stderr when it is not a terminal (default 30; 0: none)")
+      ->check(CLI::Range(0.0, 86400.0));
 
   auto* keys = app.add_subcommand("keys", "List every job type's [model] keys (Markdown)");
 

@@ -1,4 +1,5 @@
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <iostream>
@@ -6,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "tessera/checkpoint/store_directory.hpp"
 #include "tessera/error.hpp"
 #include "tessera/job/job_spec.hpp"
 #include "tessera/kernels/builtin.hpp"
@@ -19,10 +21,31 @@ int run_command(const boost::mpi::communicator& world, const RunOptions& options
   const auto start = std::chrono::steady_clock::now();
   KernelRegistry kernels;
   register_builtin_kernels(kernels);
+  ClientOptions client_options;
+  client_options.grace_seconds = options.grace_seconds;
+  client_options.progress = ProgressOptions{options.progress_seconds, ::isatty(STDERR_FILENO) == 1};
   try {
-    return run_cluster(world, kernels, [&](Client& client) {
+    return run_cluster(
+        world, kernels,
+        [&](Client& client) {
       const JobSpec job = load_job(options.job_file, options.overrides);
       OutputFile output(job.output.path, job.output.overwrite);  // checked before any work
+      const std::string checkpoint_dir = !options.checkpoint_dir.empty() ? options.checkpoint_dir : job.checkpoint_dir.value_or("");
+      if (options.resume && checkpoint_dir.empty())
+        throw InputError("--resume needs a checkpoint directory: [checkpoint] dir in " + job.file + ", or --checkpoint DIR");
+      std::optional<CheckpointDirectory> checkpoint;
+      if (!checkpoint_dir.empty()) {
+        checkpoint.emplace(checkpoint_dir, job, options.resume);
+        if (checkpoint->skipped_entries())
+          spdlog::warn("checkpoint {}: {} torn index entries (from a run that was killed) ignored", checkpoint_dir,
+                       checkpoint->skipped_entries());
+        if (options.resume)
+          spdlog::info("checkpoint {}: resuming with {} stored results", checkpoint_dir, grouped(checkpoint->earlier_results()));
+        else if (checkpoint->earlier_results())
+          spdlog::info("checkpoint {}: {} results from an earlier run; pass --resume to use them", checkpoint_dir,
+                       grouped(checkpoint->earlier_results()));
+        client.use_checkpoint(checkpoint->setup());
+      }
       // The human-readable report goes to stdout, or to stderr when stdout is for the JSON.
       nlohmann::json summary = job_type(job.model.type).run(client, job, output, options.json ? std::cerr : std::cout);
       output.commit();
@@ -33,21 +56,26 @@ int run_command(const boost::mpi::communicator& world, const RunOptions& options
       summary["workers"] = client.workers();
       summary["tasks"] = client.stats().executed;
       summary["tasks_deduplicated"] = client.stats().deduplicated;
+      summary["tasks_from_store"] = client.stats().loaded;
+      if (checkpoint) summary["checkpoint"] = checkpoint->path();
       summary["seconds"] = seconds;
       // Rank 0 carries metadata only: its peak memory does not grow with the rows of the data.
       rusage usage{};
       getrusage(RUSAGE_SELF, &usage);
       summary["rank0_peak_memory_bytes"] = static_cast<std::int64_t>(usage.ru_maxrss) * 1024;
       const auto shared = client.stats().deduplicated;
-      spdlog::info("{} job done: {} tasks run on {} worker(s) in {:.3f} s{}; wrote {}", job.model.type, client.stats().executed,
-                   client.workers(), seconds,
+      client.end_progress();
+      const auto loaded = client.stats().loaded;
+      spdlog::info("{} job done: {} tasks run on {} worker(s) in {:.3f} s{}{}; wrote {}", job.model.type, client.stats().executed,
+                   client.workers(), seconds, loaded ? fmt::format(", {} results read from the checkpoint store", loaded) : "",
                    shared ? fmt::format(" ({} more were identical to a task already submitted and used its result)", shared) : "",
                    job.output.path);
       for (const auto& [kernel, time] : client.stats().kernels)
         spdlog::debug("  {:<12} {:>7} tasks {:>9.3f} s", kernel, time.tasks, time.seconds);
       if (options.json) std::cout << summary.dump() << std::endl;
       return exit_code::ok;
-    });
+        },
+        client_options);
   } catch (...) {
     return report_current_exception();  // only rank 0 gets here: workers return the code it sent
   }

@@ -18,12 +18,15 @@ extern "C" void note_signal(int signal) { received.store(signal, std::memory_ord
 Interrupted::Interrupted(int signal)
     : Error("stopped by " + signal_name(signal) + " before the job finished; no output was written"), signal_(signal) {}
 
+Interrupted::Interrupted(int signal, const std::string& message, bool resumable)
+    : Error(message), signal_(signal), resumable_(resumable) {}
+
 void install_interrupt_handlers() {
   struct sigaction action {};
   action.sa_handler = note_signal;
   action.sa_flags = SA_RESETHAND | SA_RESTART;  // the second signal takes the default action: the process ends
   sigemptyset(&action.sa_mask);
-  for (int signal : {SIGTERM, SIGINT}) sigaction(signal, &action, nullptr);
+  for (int signal : {SIGTERM, SIGINT, SIGUSR1}) sigaction(signal, &action, nullptr);
 }
 
 int interrupt_signal() { return received.load(std::memory_order_relaxed); }

@@ -35,24 +35,10 @@ class CanonicalBytes {
 
 }  // namespace
 
-std::string TaskKey::hex() const { return fmt::format("{:016x}{:016x}", hi, lo); }
-
-TaskKey TaskKey::from_hex(const std::string& text) {
-  if (text.size() != 32 || text.find_first_not_of("0123456789abcdef") != std::string::npos)
-    throw InputError("not a task key (32 hex digits): '" + text + "'");
-  return TaskKey{std::stoull(text.substr(0, 16), nullptr, 16), std::stoull(text.substr(16), nullptr, 16)};
-}
-
-TaskKey TaskKey::named(const std::string& name) {
-  CanonicalBytes bytes;
-  bytes.add(std::string("named"));
-  bytes.add(name);
-  return bytes.hash();
-}
-
 TaskKey Task::key() const {
   CanonicalBytes bytes;
   bytes.add(kernel);
+  bytes.add(static_cast<std::uint64_t>(version));
   bytes.add(static_cast<std::uint64_t>(params.values().size()));
   for (const auto& [name, value] : params.values()) {
     bytes.add(name);

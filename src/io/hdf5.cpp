@@ -209,12 +209,21 @@ std::string writing(hid_t file, const std::string& name) {
   return path + ": writing '" + name + "'";
 }
 
+/// Dataset properties without modification times in the object header: a result file's bytes
+/// then depend on the results alone, so a resumed run's file is identical to an uninterrupted one's.
+Handle timeless_dataset_properties() {
+  Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "dataset properties"));
+  check_status(H5Pset_obj_track_times(dcpl.id(), false), "dataset time tracking");
+  return dcpl;
+}
+
 /// One dataset of `file_type`, written whole from `data` in `memory_type`; a scalar when rank is 0.
 void write_dataset(hid_t file, const std::string& name, hid_t file_type, hid_t memory_type, int rank, const hsize_t* dims,
                    const void* data) {
   Handle space(rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(rank, dims, nullptr));
   check(space.id(), writing(file, name));
-  Handle d(check(H5Dcreate2(file, name.c_str(), file_type, space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), writing(file, name)));
+  const Handle dcpl = timeless_dataset_properties();
+  Handle d(check(H5Dcreate2(file, name.c_str(), file_type, space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT), writing(file, name)));
   check_status(H5Dwrite(d.id(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), writing(file, name));
 }
 
@@ -292,7 +301,7 @@ std::vector<std::string> read_string_attribute(hid_t file, const std::string& da
 std::uint64_t create_contiguous(hid_t file, const std::string& name, std::uint64_t rows, std::uint64_t cols) {
   const hsize_t dims[2] = {rows, cols};
   Handle space(check(H5Screate_simple(cols == 0 ? 1 : 2, dims, nullptr), "dataspace for '" + name + "'"));
-  Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "dataset properties"));
+  Handle dcpl = timeless_dataset_properties();
   check_status(H5Pset_layout(dcpl.id(), H5D_CONTIGUOUS), "contiguous layout");
   check_status(H5Pset_alloc_time(dcpl.id(), H5D_ALLOC_TIME_EARLY), "early allocation");
   check_status(H5Pset_fill_time(dcpl.id(), H5D_FILL_TIME_NEVER), "no fill");

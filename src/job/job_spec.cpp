@@ -16,7 +16,8 @@
 namespace tessera {
 namespace {
 
-const std::vector<std::string> sections = {"data", "model", "output", "predict", "cv", "search"};
+const std::vector<std::string> sections = {"data", "model", "output", "predict", "cv", "search", "checkpoint"};
+const std::vector<std::string> checkpoint_keys = {"dir"};
 const std::vector<std::string> cv_keys = {"folds", "shuffle", "seed"};
 const std::vector<std::string> search_keys = {"grid", "scoring", "refit", "max_candidates"};
 const std::vector<std::string> data_keys = {"path",        "features",         "target",    "a", "b", "b_path",
@@ -404,6 +405,18 @@ JobSpec parse_job(const std::string& text, const std::string& name, const std::v
   }
   // [cv] alone is a search over the one candidate of the [model] keys, scored the default way.
   if (job.cv && !job.search) job.search = SearchSpec{{}, schema.scorings.front(), true};
+  if (const toml::table* checkpoint = r.section("checkpoint", false)) {
+    r.check_keys(*checkpoint, "checkpoint", checkpoint_keys);
+    job.checkpoint_dir = r.required_string(*checkpoint, "checkpoint", "dir");
+  }
+  // Everything that decides the results, written out canonically (keys in order, no comments):
+  // where they go and where they are checkpointed do not.
+  toml::table decisive = root;
+  decisive.erase("output");
+  decisive.erase("checkpoint");
+  std::ostringstream identity;
+  identity << decisive;
+  job.identity = identity.str();
   return job;
 }
 

@@ -3,6 +3,9 @@
 #include <chrono>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
+
+#include <fmt/format.h>
 
 #include "tessera/error.hpp"
 #include "tessera/runtime/backoff.hpp"
@@ -11,6 +14,7 @@
 #include "tessera/runtime/scheduler.hpp"
 #include "tessera/runtime/task_runner.hpp"
 #include "tessera/core/interrupt.hpp"
+#include "tessera/core/log.hpp"
 
 namespace tessera {
 
@@ -32,12 +36,24 @@ struct ClientState {
       : mailbox(world),
         kernels(k),
         scheduler(worker_ranks(world.size()), options.max_in_flight, options.max_io_in_flight,
-                  [&k](const std::string& kernel) { return k.lane(kernel); }) {}
+                  [&k](const std::string& kernel) { return k.lane(kernel); }),
+        grace(options.grace_seconds),
+        progress(options.progress) {}
 
   Mailbox mailbox;
   const KernelRegistry& kernels;
   Scheduler scheduler;
   ResultStore local_store;  // used when rank 0 runs alone
+  Checkpoint local_checkpoint;
+  /// The checkpoint store's directory ("" without one) and the results it holds for this run.
+  std::string checkpoint_directory;
+  std::unordered_map<TaskKey, PackLocation, TaskKeyHash> stored;
+  /// Tasks of submitted graphs not scheduled (yet): every consumer's result was stored. Scheduled
+  /// after all if a stored result turns out unreadable, or a later task needs them.
+  std::unordered_map<TaskKey, Task, TaskKeyHash> deferred;
+  double grace;
+  Progress progress;
+  bool interrupting = false;
   Backoff backoff;
   /// The first failure anywhere (a task's TaskError, or Interrupted); rethrown by every wait.
   std::exception_ptr failure;
@@ -52,7 +68,7 @@ struct ClientState {
   /// One round of progress: take messages, start ready tasks, release dead results, then idle
   /// briefly if nothing happened.
   void pump() {
-    if (!failure && interrupt_signal()) failure = std::make_exception_ptr(Interrupted(interrupt_signal()));
+    if (!failure && interrupt_signal()) interrupt(interrupt_signal());
     bool active = false;
     while (auto message = mailbox.poll()) {
       handle(*message);
@@ -61,6 +77,7 @@ struct ClientState {
     if (!failure) active |= dispatch();
     release();
     mailbox.progress();
+    progress.update(scheduler.completed(), scheduler.size());
     if (active)
       backoff.reset();
     else
@@ -71,11 +88,17 @@ struct ClientState {
     auto ready = scheduler.dispatch();
     if (ready.empty()) return false;
     if (local()) {
-      for (auto& [rank, task] : ready) run_locally(task);
+      for (auto& [rank, task] : ready) {
+        task.keep = !checkpoint_directory.empty() && !task.from_store && kernels.checkpointed(task.kernel);
+        run_locally(task);
+      }
       return true;
     }
     std::unordered_map<int, protocol::TaskBatch> batches;
-    for (auto& [rank, task] : ready) batches[rank].tasks.push_back(std::move(task));
+    for (auto& [rank, task] : ready) {
+      task.keep = !checkpoint_directory.empty() && !task.from_store && kernels.checkpointed(task.kernel);
+      batches[rank].tasks.push_back(std::move(task));
+    }
     for (auto& [rank, batch] : batches) mailbox.post(rank, Tag::task_batch, batch);
     return true;
   }
@@ -84,27 +107,118 @@ struct ClientState {
     if (failure) return;
     std::vector<ValuePtr> inputs;
     for (const auto& in : task.inputs) inputs.push_back(local_store.get(in.key));
-    auto outcome = run_task(kernels, task, inputs, local_store, 0);
+    auto outcome = run_task(kernels, task, inputs, local_store, local_checkpoint, 0);
     protocol::Report report;
     if (auto* done = std::get_if<protocol::Done>(&outcome))
       report.done.push_back(*done);
     else
       report.failed.push_back(std::get<protocol::Failure>(outcome));
+    if (auto warning = local_checkpoint.take_warning()) report.warnings.push_back(std::move(*warning));
     on_report(0, report);
   }
 
   void on_report(int rank, const protocol::Report& report) {
+    for (const auto& warning : report.warnings) spdlog::warn("{}", warning);
     for (const auto& done : report.done) {
-      auto& time = stats.kernels[scheduler.kernel_of(done.key)];
-      ++time.tasks;
-      time.seconds += done.seconds;
+      if (done.loaded) {
+        ++stats.loaded;
+      } else {
+        auto& time = stats.kernels[scheduler.kernel_of(done.key)];
+        ++time.tasks;
+        time.seconds += done.seconds;
+      }
       scheduler.finished(rank, done);
     }
-    if (!report.failed.empty() && !failure) {
-      const auto& f = report.failed.front();
-      failure = f.signal ? std::make_exception_ptr(Interrupted(f.signal))
-                         : std::make_exception_ptr(TaskError(f.key.hex(), f.kernel, rank, f.message, f.input_error));
+    for (const auto& f : report.failed) {
+      if (f.stale && !failure) {
+        compute_instead(rank, f);
+      } else if (f.signal && !failure) {
+        interrupt(f.signal);
+      } else if (!failure) {
+        failure = std::make_exception_ptr(TaskError(f.key.hex(), f.kernel, rank, f.message, f.input_error));
+      }
     }
+  }
+
+  // ---- checkpoint store ----
+
+  /// Schedules `key` (a task of a submitted graph) unless it is already: read from the store if
+  /// its result is there, else computed, its deferred inputs first.
+  void schedule(const TaskKey& key) {
+    if (scheduler.known(key)) return;
+    const auto it = deferred.find(key);
+    if (it == deferred.end()) return;  // never submitted: Scheduler::add names it
+    const Task task = std::move(it->second);
+    deferred.erase(it);
+    add(key, task);
+  }
+
+  /// Adds a task whose graph is known: from the store, or computed from its inputs.
+  bool add(const TaskKey& key, const Task& task) {
+    if (const auto s = stored.find(key); s != stored.end()) return scheduler.add(key, task, &s->second);
+    for (const TaskKey& in : task.inputs) schedule(in);
+    return scheduler.add(key, task);
+  }
+
+  void compute_instead(int rank, const protocol::Failure& f) {
+    spdlog::warn("checkpoint: stored result of task {} cannot be used ({}); computing it again",
+                 short_name(f.kernel, f.key), f.message);
+    ++stats.stale;
+    stored.erase(f.key);
+    for (const TaskKey& in : scheduler.task_of(f.key).inputs) schedule(in);
+    scheduler.compute_instead(rank, f.key);
+  }
+
+  // ---- signals ----
+
+  /// Stops dispatch, lets running tasks finish and be stored for up to `grace` seconds, then
+  /// makes every wait throw Interrupted.
+  void interrupt(int signal) {
+    if (interrupting) return;
+    interrupting = true;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                                 std::chrono::duration<double>(grace));
+    if (local()) {
+      local_checkpoint.flushed(deadline);
+      if (auto warning = local_checkpoint.take_warning()) spdlog::warn("{}", *warning);
+    } else {
+      const int workers = mailbox.size() - 1;
+      for (int r = 1; r <= workers; ++r) mailbox.post(r, Tag::drain, protocol::Empty{});
+      int drained = 0;
+      while (drained < workers && std::chrono::steady_clock::now() < deadline) {
+        bool active = false;
+        while (auto message = mailbox.poll()) {
+          active = true;
+          if (message->tag() == Tag::drained) {
+            message->decode<protocol::Empty>();
+            ++drained;
+          } else if (message->tag() == Tag::report) {
+            const auto report = message->decode<protocol::Report>();
+            for (const auto& warning : report.warnings) spdlog::warn("{}", warning);
+            for (const auto& done : report.done)
+              if (scheduler.known(done.key)) scheduler.finished(message->source(), done);
+          } else {
+            handle(*message);
+          }
+        }
+        mailbox.progress();
+        if (active)
+          backoff.reset();
+        else
+          backoff.pause();
+      }
+    }
+    progress.finish();
+    const std::string counts =
+        fmt::format("{} of {} tasks done", grouped(scheduler.completed()), grouped(scheduler.size()));
+    const bool resumable = !checkpoint_directory.empty();
+    const std::string line =
+        resumable ? fmt::format("interrupted by {}: {}, stored in {}; rerun with --resume", signal_name(signal), counts,
+                                checkpoint_directory)
+                  : fmt::format("interrupted by {}: {}; no output was written (with --checkpoint DIR a run can be "
+                                "resumed)",
+                                signal_name(signal), counts);
+    failure = std::make_exception_ptr(Interrupted(signal, line, resumable));
   }
 
   void release() {
@@ -133,6 +247,9 @@ struct ClientState {
       case Tag::shutdown_ack:
         message.decode<protocol::Empty>();
         ++acknowledged;
+        break;
+      case Tag::drained:  // a late answer to a drain that timed out
+        message.decode<protocol::Empty>();
         break;
       default:
         throw CommError("rank 0 received unexpected message tag " + std::to_string(static_cast<int>(message.tag())) +
@@ -200,7 +317,7 @@ Client::~Client() {
 
 Future Client::submit(Task task) {
   const TaskKey key = task.key();
-  if (state_->scheduler.add(key, task))
+  if (state_->add(key, task))
     ++state_->stats.submitted;
   else
     ++state_->stats.deduplicated;
@@ -208,13 +325,34 @@ Future Client::submit(Task task) {
 }
 
 std::vector<Future> Client::submit(const Graph& graph, const std::vector<TaskKey>& outputs) {
-  for (const TaskKey& key : graph.topological_order()) {  // validates: cycles and missing inputs throw
-    if (state_->scheduler.add(key, graph.task(key)))
-      ++state_->stats.submitted;
-    else
-      ++state_->stats.deduplicated;
+  auto& s = *state_;
+  const std::vector<TaskKey> order = graph.topological_order();  // validates: cycles and missing inputs throw
+  // With stored results, schedule only what the outputs (and the graph's sinks, which may write
+  // files) need: walking back from them, a stored task needs none of its inputs.
+  std::unordered_set<TaskKey, TaskKeyHash> needed;
+  if (!s.stored.empty()) {
+    std::unordered_set<TaskKey, TaskKeyHash> consumed(outputs.begin(), outputs.end());
+    std::unordered_set<TaskKey, TaskKeyHash> has_consumer;
+    for (const TaskKey& key : order)
+      for (const TaskKey& in : graph.task(key).inputs) has_consumer.insert(in);
+    for (auto it = order.rbegin(); it != order.rend(); ++it) {
+      if (!consumed.count(*it) && has_consumer.count(*it)) continue;
+      needed.insert(*it);
+      if (!s.stored.count(*it))
+        for (const TaskKey& in : graph.task(*it).inputs) consumed.insert(in);
+    }
   }
-  state_->stats.deduplicated += graph.deduplicated();
+  for (const TaskKey& key : order) {
+    if (!s.stored.empty() && !needed.count(key)) {
+      if (!s.scheduler.known(key)) s.deferred.emplace(key, graph.task(key));
+      continue;
+    }
+    if (s.add(key, graph.task(key)))
+      ++s.stats.submitted;
+    else
+      ++s.stats.deduplicated;
+  }
+  s.stats.deduplicated += graph.deduplicated();
   std::vector<Future> futures;
   for (const TaskKey& key : outputs) futures.push_back(Future(state_, key));
   // Tasks that nobody uses are released as soon as they finish; the futures above keep the outputs.
@@ -266,11 +404,26 @@ std::vector<protocol::StoreStats> Client::store_stats() {
 
 ClientStats Client::stats() const {
   ClientStats s = state_->stats;
-  s.executed = state_->scheduler.executed();
+  s.executed = state_->scheduler.executed() - state_->scheduler.loaded();
   return s;
 }
 
 int Client::workers() const { return state_->local() ? 1 : state_->mailbox.size() - 1; }
+
+void Client::use_checkpoint(CheckpointSetup setup) {
+  auto& s = *state_;
+  s.checkpoint_directory = setup.directory;
+  s.stored = std::move(setup.stored);
+  if (s.local()) {
+    s.local_checkpoint.configure(setup.directory, setup.run + ".rank-0.pack");
+    return;
+  }
+  for (int r = 1; r < s.mailbox.size(); ++r)
+    s.mailbox.post(r, Tag::checkpoint, protocol::CheckpointConfig{setup.directory, fmt::format("{}.rank-{}.pack", setup.run, r)});
+}
+
+void Client::set_phase(std::string phase) { state_->progress.set_phase(std::move(phase)); }
+void Client::end_progress() { state_->progress.finish(); }
 
 void Client::shutdown(int exit_code) {
   auto& s = *state_;

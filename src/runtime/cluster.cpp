@@ -11,7 +11,7 @@ int exit_code_for_current_exception() {
   } catch (const InputError&) {
     return exit_code::bad_input;
   } catch (const Interrupted& e) {
-    return exit_code::signalled(e.signal());
+    return e.resumable() ? exit_code::resumable : exit_code::signalled(e.signal());
   } catch (const TaskError& e) {
     return e.input_error() ? exit_code::bad_input : exit_code::failure;
   } catch (...) {

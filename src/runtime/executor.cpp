@@ -36,6 +36,7 @@ struct Executor::Shared {
   const KernelRegistry kernels;
   const int rank;
   ResultStore store;
+  Checkpoint checkpoint;
   std::mutex mutex;
   std::condition_variable outcome_cv;
   std::array<LaneState, lane_count> lanes;
@@ -54,7 +55,7 @@ struct Executor::Shared {
       lane.queue.pop();
       lane.running = true;
       lock.unlock();
-      auto outcome = run_task(kernels, ready.task, ready.inputs, store, rank);
+      auto outcome = run_task(kernels, ready.task, ready.inputs, store, checkpoint, rank);
       ready.inputs.clear();  // drop fetched inputs before reporting, so their memory is free
       lock.lock();
       lane.running = false;
@@ -100,9 +101,12 @@ Executor::~Executor() {
 }
 
 ResultStore& Executor::store() { return shared_->store; }
+Checkpoint& Executor::checkpoint() { return shared_->checkpoint; }
 
 void Executor::submit(protocol::TaskMessage task, std::vector<ValuePtr> inputs) {
-  auto& lane = shared_->lanes[static_cast<std::size_t>(shared_->kernels.lane(task.kernel))];
+  // A stored result is a read: the io lane's, like a chunk read.
+  const Lane lane_of_task = task.from_store ? Lane::io : shared_->kernels.lane(task.kernel);
+  auto& lane = shared_->lanes[static_cast<std::size_t>(lane_of_task)];
   {
     std::lock_guard lock(shared_->mutex);
     lane.queue.push(Shared::Ready{std::move(task), std::move(inputs)});
@@ -124,6 +128,23 @@ void Executor::wait_for_outcome(std::chrono::microseconds timeout) {
   }
   std::unique_lock lock(shared_->mutex);
   shared_->outcome_cv.wait_for(lock, timeout, [this] { return !shared_->outcomes.empty(); });
+}
+
+bool Executor::drop_queued() {
+  std::lock_guard lock(shared_->mutex);
+  bool running = false;
+  for (auto& lane : shared_->lanes) {
+    lane.queue = {};
+    running |= lane.running;
+  }
+  return running;
+}
+
+bool Executor::idle() const {
+  std::lock_guard lock(shared_->mutex);
+  for (const auto& lane : shared_->lanes)
+    if (lane.running || !lane.queue.empty()) return false;
+  return true;
 }
 
 void Executor::cancel_queued() {

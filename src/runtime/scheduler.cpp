@@ -28,25 +28,46 @@ std::size_t Scheduler::slot_of(int rank) const {
   return static_cast<std::size_t>(std::find(workers_.begin(), workers_.end(), rank) - workers_.begin());
 }
 
-bool Scheduler::add(const TaskKey& key, const Task& task) {
+bool Scheduler::add(const TaskKey& key, const Task& task, const PackLocation* stored) {
   if (known(key)) {
     revive(key);
     return false;
   }
-  for (const TaskKey& in : task.inputs)
+  Node fresh{task, next_priority_++};
+  if (stored) fresh.stored = *stored;
+  for (const TaskKey& in : fresh.inputs())
     if (!known(in))
       throw Error("task " + short_name(task.kernel, key) + " needs input " + in.hex() + ", which was never submitted");
-  Node& n = nodes_.emplace(key, Node{task, next_priority_++}).first->second;
-  for (const TaskKey& in : task.inputs) nodes_.at(in).consumers.push_back(key);
+  Node& n = nodes_.emplace(key, std::move(fresh)).first->second;
+  link_inputs(key, n);
   attach_inputs(key, n);
   return true;
+}
+
+void Scheduler::link_inputs(const TaskKey& key, const Node& n) {
+  for (const TaskKey& in : n.inputs()) nodes_.at(in).consumers.push_back(key);
+}
+
+void Scheduler::compute_instead(int rank, const TaskKey& key) {
+  Node& n = node(key);
+  if (n.state != State::running || !n.stored) throw Error("task " + key.hex() + " was not being read from a store");
+  const std::size_t w = slot_of(rank);
+  --in_flight_[w];
+  --io_in_flight_[w];
+  --unfinished_;  // attach_inputs counts it again
+  n.stored.reset();
+  for (const TaskKey& in : n.task.inputs)
+    if (!known(in))
+      throw Error("task " + short_name(n.task.kernel, key) + " needs input " + in.hex() + ", which was never submitted");
+  link_inputs(key, n);
+  attach_inputs(key, n);
 }
 
 void Scheduler::attach_inputs(const TaskKey& key, Node& n) {
   ++unfinished_;
   n.state = State::waiting;
   n.missing_inputs = 0;
-  for (const TaskKey& in : n.task.inputs) {
+  for (const TaskKey& in : n.inputs()) {
     revive(in);
     Node& input = nodes_.at(in);
     ++input.unfinished_consumers;
@@ -67,10 +88,10 @@ void Scheduler::revive(const TaskKey& key) {
 void Scheduler::make_ready(const TaskKey& key, Node& n) {
   n.state = State::ready;
   const auto entry = std::make_pair(n.priority, key);
-  const auto lane = static_cast<std::size_t>(lane_of_(n.task.kernel));
-  if (!n.task.inputs.empty()) {
+  const auto lane = static_cast<std::size_t>(lane_of(n));
+  if (!n.inputs().empty()) {
     std::map<int, std::uint64_t> bytes_by_rank;
-    for (const TaskKey& in : n.task.inputs) {
+    for (const TaskKey& in : n.inputs()) {
       const Node& input = nodes_.at(in);
       bytes_by_rank[input.holder] += input.bytes + 1;  // +1: an empty result still pulls towards its holder
     }
@@ -121,9 +142,13 @@ std::vector<std::pair<int, protocol::TaskMessage>> Scheduler::dispatch() {
       Node& n = nodes_.at(key);
       n.state = State::running;
       ++in_flight_[w];
-      if (lane_of_(n.task.kernel) == Lane::io) ++io_in_flight_[w];
+      if (lane_of(n) == Lane::io) ++io_in_flight_[w];
       protocol::TaskMessage message{key, n.task.kernel, n.task.params, {}, n.priority};
-      for (const TaskKey& in : n.task.inputs) message.inputs.push_back({in, nodes_.at(in).holder});
+      if (n.stored) {
+        message.from_store = true;
+        message.stored = *n.stored;
+      }
+      for (const TaskKey& in : n.inputs()) message.inputs.push_back({in, nodes_.at(in).holder});
       out.emplace_back(workers_[w], std::move(message));
       progress = true;
     }
@@ -140,14 +165,19 @@ void Scheduler::finished(int rank, const protocol::Done& done) {
   n.bytes = done.bytes;
   const std::size_t w = slot_of(rank);
   --in_flight_[w];
-  if (lane_of_(n.task.kernel) == Lane::io) --io_in_flight_[w];
+  if (lane_of(n) == Lane::io) --io_in_flight_[w];
   --unfinished_;
   ++executed_;
+  if (n.stored) ++loaded_;
+  if (!n.ever_done) {
+    n.ever_done = true;
+    ++completed_;
+  }
   for (const TaskKey& c : n.consumers) {
     Node& consumer = nodes_.at(c);
     if (--consumer.missing_inputs == 0) make_ready(c, consumer);
   }
-  for (const TaskKey& in : n.task.inputs) {
+  for (const TaskKey& in : n.inputs()) {
     Node& input = nodes_.at(in);
     --input.unfinished_consumers;
     release_if_unneeded(in, input);
@@ -185,9 +215,11 @@ int Scheduler::holder(const TaskKey& key) const {
 }  // namespace tessera
 
 namespace tessera {
-const std::string& Scheduler::kernel_of(const TaskKey& key) const {
+const std::string& Scheduler::kernel_of(const TaskKey& key) const { return task_of(key).kernel; }
+
+const Task& Scheduler::task_of(const TaskKey& key) const {
   const auto it = nodes_.find(key);
   if (it == nodes_.end()) throw Error("unknown task key " + key.hex());
-  return it->second.task.kernel;
+  return it->second.task;
 }
 }  // namespace tessera

@@ -7,16 +7,30 @@
 namespace tessera {
 
 std::variant<protocol::Done, protocol::Failure> run_task(const KernelRegistry& kernels, const protocol::TaskMessage& task,
-                                                         const std::vector<ValuePtr>& inputs, ResultStore& store, int rank) {
+                                                         const std::vector<ValuePtr>& inputs, ResultStore& store,
+                                                         Checkpoint& checkpoint, int rank) {
   const auto start = std::chrono::steady_clock::now();
+  const auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  if (task.from_store) {
+    try {
+      auto value = std::make_shared<const Value>(checkpoint.load(task.key, task.stored));
+      const std::uint64_t bytes = value->bytes();
+      store.put(task.key, std::move(value));
+      return protocol::Done{task.key, bytes, seconds(), true};
+    } catch (const std::exception& e) {
+      protocol::Failure stale{task.key, task.kernel, e.what(), false};
+      stale.stale = true;
+      return stale;
+    }
+  }
   try {
     const Kernel& kernel = kernels.find(task.kernel);
     auto value = std::make_shared<const Value>(kernel(KernelContext{task.params, inputs, rank}));
     const std::uint64_t bytes = value->bytes();
+    if (task.keep) checkpoint.keep(task.key, value);
     store.put(task.key, std::move(value));
     store.count_task_run();
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return protocol::Done{task.key, bytes, seconds};
+    return protocol::Done{task.key, bytes, seconds()};
   } catch (const InputError& e) {
     return protocol::Failure{task.key, task.kernel, e.what(), true};
   } catch (const std::exception& e) {

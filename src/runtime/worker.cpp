@@ -25,6 +25,10 @@ int Worker::run() {
       }
       protocol::Report report;
       bool any = compute_.collect(report);
+      if (auto warning = compute_.checkpoint().take_warning()) {
+        report.warnings.push_back(std::move(*warning));
+        any = true;
+      }
       if (const int signal = interrupt_signal(); signal && !told_interrupt_) {
         // Rank 0 decides: it ends the job on every rank, as for any failure.
         report.failed.push_back(protocol::Failure{TaskKey{}, "worker", "stopped by " + signal_name(signal), false, signal});
@@ -33,6 +37,15 @@ int Worker::run() {
       if (any) {
         mailbox_.post(0, Tag::report, report);
         active = true;
+      }
+      // Drained: what was running has finished and reported, and its results are on disk.
+      if (draining_ && !drained_ && compute_.idle() && compute_.checkpoint().flushed(std::chrono::steady_clock::now())) {
+        protocol::Report last;
+        compute_.collect(last);
+        if (auto warning = compute_.checkpoint().take_warning()) last.warnings.push_back(std::move(*warning));
+        if (!last.empty()) mailbox_.post(0, Tag::report, last);
+        mailbox_.post(0, Tag::drained, protocol::Empty{});
+        drained_ = active = true;
       }
       mailbox_.progress();
     } catch (const std::exception& e) {
@@ -54,9 +67,12 @@ int Worker::run() {
 
 void Worker::handle(Envelope& message) {
   switch (message.tag()) {
-    case Tag::task_batch:
-      for (auto& task : message.decode<protocol::TaskBatch>().tasks) accept(std::move(task));
+    case Tag::task_batch: {
+      auto batch = message.decode<protocol::TaskBatch>();
+      if (!draining_)
+        for (auto& task : batch.tasks) accept(std::move(task));
       break;
+    }
     case Tag::release:
       for (const TaskKey& key : message.decode<protocol::Release>().keys) store_.erase(key);
       break;
@@ -71,6 +87,19 @@ void Worker::handle(Envelope& message) {
     case Tag::stats_request:
       message.decode<protocol::Empty>();
       mailbox_.post(0, Tag::stats_reply, store_.stats());
+      break;
+    case Tag::checkpoint: {
+      const auto config = message.decode<protocol::CheckpointConfig>();
+      compute_.checkpoint().configure(config.directory, config.pack);
+      break;
+    }
+    case Tag::drain:
+      // The job is being interrupted: start nothing new, let what runs finish (and be stored).
+      message.decode<protocol::Empty>();
+      draining_ = true;
+      compute_.drop_queued();
+      waiting_.clear();
+      fetches_.clear();
       break;
     case Tag::shutdown:
       exit_code_ = message.decode<protocol::Shutdown>().exit_code;

@@ -172,7 +172,8 @@ void write_results(hid_t file, const std::vector<Candidate>& candidates, std::si
   std::vector<std::int64_t> ranks;
   for (const auto& c : candidates) ranks.push_back(c.rank);
   hdf5::write_integers(file, "rank_test_score", ranks.data(), ranks.size(), 0);
-  write_column(file, "fit_seconds", candidates, [](const Candidate& c) { return c.fit_seconds; });
+  // No fit times here (they are in --json): the file's bytes depend on the data and the job alone,
+  // so a resumed run writes exactly what an uninterrupted one would.
   hdf5::write_scalar(file, "best_score", candidates[best].mean);
 }
 
@@ -200,7 +201,7 @@ void write_results_csv(const std::string& path, const std::vector<Candidate>& ca
   csv.precision(17);
   for (const auto& [name, value] : candidates.front().params) csv << "param_" << name << ",";
   for (std::size_t k = 0; k < candidates.front().scores.size(); ++k) csv << "split" << k << "_test_score,";
-  csv << "mean_test_score,std_test_score,rank_test_score,fit_seconds\n";
+  csv << "mean_test_score,std_test_score,rank_test_score\n";
   for (const auto& c : candidates) {
     for (const auto& [name, value] : c.params) {
       if (name == "pca.n_components")
@@ -209,7 +210,7 @@ void write_results_csv(const std::string& path, const std::vector<Candidate>& ca
         csv << value << ",";
     }
     for (double s : c.scores) csv << s << ",";
-    csv << c.mean << "," << c.std << "," << c.rank << "," << c.fit_seconds << "\n";
+    csv << c.mean << "," << c.std << "," << c.rank << "\n";
   }
   errno = 0;
   if (!csv.flush() || (csv.close(), csv.fail()))

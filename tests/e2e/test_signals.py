@@ -54,7 +54,7 @@ class Signals(TempDirTest):
             self.assertNotEqual(p.returncode, 0, stderr)
         lines = error_lines(stderr)
         self.assertEqual(len(lines), 1, stderr)
-        self.assertIn(f"stopped by {name}", lines[0])
+        self.assertIn(f"interrupted by {name}", lines[0])
         self.assertFalse(os.path.exists(self.out))
         self.assertEqual(temporaries(self.dir), [], "the temporary output must be removed")
         self.assertEqual(tessera_processes(job), [], "every rank must have exited")

@@ -16,7 +16,8 @@ ALLOWED = {
     "plan": {"core", "graph", "stats", "io", "kernels", "job", "plan"},
     "search": {"core", "graph", "stats", "io", "kernels", "runtime", "job", "plan", "search"},
     "jobs": {"core", "graph", "stats", "io", "kernels", "runtime", "job", "plan", "search", "jobs"},
-    "cli": {"core", "graph", "stats", "io", "kernels", "runtime", "job", "plan", "search", "jobs", "cli"},
+    "checkpoint": {"core", "graph", "io", "runtime", "job", "checkpoint"},
+    "cli": {"core", "graph", "stats", "io", "kernels", "runtime", "job", "plan", "search", "jobs", "checkpoint", "cli"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 

@@ -23,6 +23,7 @@
 /// };
 /// @endcode
 ///
+/// A contract may also declare `version` (see version_of) and `checkpoint` (see checkpointed).
 /// A parameter's name and a result's block order are written once, in `fields`; `to_params`,
 /// `from_params`, `to_value` and `from_value` pack and unpack them, so a builder and its kernel
 /// cannot disagree without failing to compile. Builders make tasks with plan/tasks.hpp's
@@ -194,8 +195,30 @@ struct KernelInputs {
   std::size_t size() const { return values.size(); }
 };
 
-/// Registers `kernel`, a function of (K::Params, KernelInputs) returning K::Result, under K's name
-/// and on K's lane.
+/// K's version, part of every key of its tasks: `static constexpr std::uint32_t version = 2;` in K
+/// when its arithmetic changes, so results a checkpoint store holds from the old kernel stop
+/// matching. 1 when K does not say.
+template <class K>
+constexpr std::uint32_t version_of() {
+  if constexpr (requires { K::version; })
+    return K::version;
+  else
+    return 1;
+}
+
+/// Whether K's results go to a checkpoint store: a compute kernel's unless K says
+/// `static constexpr bool checkpoint = false;` (results as large as the rows they came from, which
+/// cost less to compute again than to keep). Chunk reads are never kept.
+template <class K>
+constexpr bool checkpointed() {
+  if constexpr (requires { K::checkpoint; })
+    return K::checkpoint;
+  else
+    return K::lane == Lane::compute;
+}
+
+/// Registers `kernel`, a function of (K::Params, KernelInputs) returning K::Result, under K's name,
+/// on K's lane, kept in a checkpoint store or not as checkpointed<K> says.
 template <class K, class F>
 void add_kernel(KernelRegistry& registry, F kernel) {
   registry.add(
@@ -206,7 +229,7 @@ void add_kernel(KernelRegistry& registry, F kernel) {
                       std::to_string(ctx.inputs.size()));
         return to_value(kernel(from_params<typename K::Params>(ctx.params), KernelInputs{ctx.inputs, ctx.rank}));
       },
-      K::lane);
+      K::lane, checkpointed<K>());
 }
 
 /// Contracts whose kernel takes no parameters use this as their Params, and those that return

@@ -1,6 +1,7 @@
 #pragma once
 /// @file
-/// SIGTERM and SIGINT (what Slurm sends at the wall-clock limit, and Ctrl-C) end a job in order:
+/// SIGTERM, SIGINT and SIGUSR1 (what Slurm sends at the wall-clock limit, Ctrl-C, and Slurm's
+/// early warning with --signal=USR1@SECONDS) end a job in order:
 /// the handler only notes the signal; the loops that wait (rank 0's scheduler, each worker's
 /// communication thread, generate's writers) see it within a millisecond and stop, every rank
 /// exits, temporary files are removed, and rank 0 prints one line. A second signal of the same

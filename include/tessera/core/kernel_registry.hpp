@@ -29,17 +29,21 @@ inline constexpr int lane_count = 2;
 
 class KernelRegistry {
  public:
-  void add(const std::string& name, Kernel kernel, Lane lane = Lane::compute);
+  /// `checkpoint`: its results are worth keeping in a checkpoint store (runtime/checkpoint.hpp).
+  void add(const std::string& name, Kernel kernel, Lane lane = Lane::compute, bool checkpoint = false);
   /// Throws Error naming the kernel when it is not registered.
   const Kernel& find(const std::string& name) const;
   /// The lane a kernel runs on (compute for unknown kernels, which then fail when run).
   Lane lane(const std::string& name) const;
   bool contains(const std::string& name) const { return kernels_.count(name) != 0; }
+  /// False for unknown kernels.
+  bool checkpointed(const std::string& name) const;
 
  private:
   struct Entry {
     Kernel kernel;
     Lane lane;
+    bool checkpoint;
   };
   std::unordered_map<std::string, Entry> kernels_;
 };

@@ -11,28 +11,9 @@
 #include <vector>
 
 #include "tessera/core/params.hpp"
+#include "tessera/core/task_key.hpp"
 
 namespace tessera {
-
-/// 128-bit content hash naming a task and its result.
-struct TaskKey {
-  std::uint64_t hi = 0, lo = 0;
-  auto operator<=>(const TaskKey&) const = default;
-  /// 32 hex digits.
-  std::string hex() const;
-  /// Parses what hex() printed; throws InputError otherwise.
-  static TaskKey from_hex(const std::string& text);
-  /// A key chosen by name rather than by content (for hand-made graphs and tests).
-  static TaskKey named(const std::string& name);
-  template <class Archive>
-  void serialize(Archive& ar, unsigned) {
-    ar & hi & lo;
-  }
-};
-
-struct TaskKeyHash {
-  std::size_t operator()(const TaskKey& k) const noexcept { return static_cast<std::size_t>(k.lo ^ (k.hi * 0x9E3779B97F4A7C15ull)); }
-};
 
 /// Where a task without inputs would best run: part `index` of `count` equal parts of the work,
 /// placed so each worker gets a contiguous range (chunk i of n goes to worker floor(i*W/n)).
@@ -47,8 +28,11 @@ struct Task {
   Params params;
   std::vector<TaskKey> inputs;
   std::optional<Locality> locality;
+  /// The kernel's version (core/contract.hpp's version_of): part of the key, so a result stored by a
+  /// tessera whose kernel computed differently never matches. 0 for hand-made tasks.
+  std::uint32_t version = 0;
 
-  /// The content hash of (kernel, params, inputs).
+  /// The content hash of (kernel, version, params, inputs).
   TaskKey key() const;
 };
 

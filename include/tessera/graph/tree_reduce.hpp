@@ -9,9 +9,10 @@
 
 namespace tessera {
 
-/// Combines `leaves` pairwise with `kernel` {params}, level by level ((0,1), (2,3), ...; an odd last
+/// Combines `leaves` pairwise with `kernel` {params} (of `version`), level by level ((0,1), (2,3), ...; an odd last
 /// one moves up as is), so the order of operations is fixed by the leaf indices alone:
 /// bit-identical on any rank count.
-TaskKey tree_reduce(Graph& graph, std::vector<TaskKey> leaves, const std::string& kernel, const Params& params = {});
+TaskKey tree_reduce(Graph& graph, std::vector<TaskKey> leaves, const std::string& kernel, const Params& params = {},
+                    std::uint32_t version = 0);
 
 }  // namespace tessera

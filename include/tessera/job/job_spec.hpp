@@ -83,6 +83,11 @@ struct JobSpec {
   std::optional<PredictSpec> predict;
   std::optional<CvSpec> cv;
   std::optional<SearchSpec> search;
+  /// [checkpoint] dir: where results are kept so a stopped run can be resumed (--checkpoint wins).
+  std::optional<std::string> checkpoint_dir;
+  /// The job's settings that decide its results, as canonical TOML ([output] and [checkpoint] left
+  /// out): a checkpoint store belongs to one identity.
+  std::string identity;
 };
 
 /// The job types the parser knows, and each one's [model] schema (the registry in jobs/ says).

@@ -90,6 +90,7 @@ struct SumDd {
 struct PredictRows {
   static constexpr const char* name = "predict_rows";
   static constexpr Lane lane = Lane::compute;
+  static constexpr bool checkpoint = false;  ///< one value per row: cheaper to compute again than to keep
   static constexpr std::size_t inputs = 1;
   struct Params {
     std::vector<double> coef;

@@ -37,6 +37,7 @@ struct Sum {
 struct MatmulRows {
   static constexpr const char* name = "matmul_rows";
   static constexpr Lane lane = Lane::compute;
+  static constexpr bool checkpoint = false;  ///< a row block of the product: cheaper to compute again than to keep
   static constexpr std::size_t inputs = 2;
   using Params = NoFields;
   struct Result {

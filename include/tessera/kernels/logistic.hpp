@@ -69,6 +69,7 @@ struct LogisticPass {
 struct LogisticScores {
   static constexpr const char* name = "logistic_scores";
   static constexpr Lane lane = Lane::compute;
+  static constexpr bool checkpoint = false;  ///< tables as long as the chunk: cheaper to compute again than to keep
   static constexpr std::size_t inputs = 2;
   using Params = LogisticModels;
   struct Result {

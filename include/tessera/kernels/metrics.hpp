@@ -56,6 +56,7 @@ struct ScoreTable {
 struct ScoreTableOf {
   static constexpr const char* name = "score_table";
   static constexpr Lane lane = Lane::compute;
+  static constexpr bool checkpoint = false;  ///< tables as long as the rows: cheaper to compute again than to keep
   static constexpr std::size_t inputs = 2;
   using Params = NoFields;
   using Result = ScoreTable;
@@ -65,6 +66,7 @@ struct ScoreTableOf {
 struct PickTable {
   static constexpr const char* name = "pick_table";
   static constexpr Lane lane = Lane::compute;
+  static constexpr bool checkpoint = false;  ///< tables as long as the rows: cheaper to compute again than to keep
   static constexpr std::size_t inputs = 1;
   struct Params {
     std::int64_t index = 0;
@@ -80,6 +82,7 @@ struct PickTable {
 struct MergeScoreTables {
   static constexpr const char* name = "merge_score_tables";
   static constexpr Lane lane = Lane::compute;
+  static constexpr bool checkpoint = false;  ///< tables as long as the rows: cheaper to compute again than to keep
   static constexpr std::size_t inputs = 2;
   using Params = NoFields;
   using Result = ScoreTable;

@@ -11,14 +11,21 @@
 /// @endcode
 ///
 /// A result lives while a Future refers to it or a submitted consumer has yet to finish.
+///
+/// With a checkpoint store (use_checkpoint), workers also write the results worth keeping to disk,
+/// and results already stored are read instead of computed: a submitted task whose result is
+/// stored needs none of its inputs, so whatever only fed stored results is never scheduled.
+/// A signal stops dispatch; what runs gets `grace_seconds` to finish and be stored.
 #include <boost/mpi/communicator.hpp>
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "tessera/graph/graph.hpp"
 #include "tessera/core/kernel_registry.hpp"
+#include "tessera/runtime/progress.hpp"
 #include "tessera/runtime/protocol.hpp"
 
 namespace tessera {
@@ -54,6 +61,18 @@ struct ClientOptions {
   /// Of those, tasks on the io lane (chunk reads): enough to keep reading ahead of the compute
   /// that consumes them, few enough that chunks do not pile up in memory.
   int max_io_in_flight = 2;
+  /// After a signal, how long running tasks may take to finish before the job ends anyway.
+  double grace_seconds = 10;
+  ProgressOptions progress;
+};
+
+/// A checkpoint store as the Client uses it (the command line sets it up: checkpoint/).
+struct CheckpointSetup {
+  std::string directory;
+  /// This run's name: rank R writes RUN.rank-R.pack.
+  std::string run;
+  /// Results to read instead of computing (empty unless resuming).
+  std::unordered_map<TaskKey, PackLocation, TaskKeyHash> stored;
 };
 
 /// Time spent in one kernel, summed over its tasks (on whichever ranks ran them).
@@ -65,6 +84,9 @@ struct KernelTime {
 /// Counters a job reports.
 struct ClientStats {
   std::uint64_t submitted = 0, deduplicated = 0, executed = 0;
+  /// Results read from a checkpoint store (not counted in executed), and stored ones that could
+  /// not be read back and were computed instead.
+  std::uint64_t loaded = 0, stale = 0;
   std::map<std::string, KernelTime> kernels;
 };
 
@@ -92,6 +114,13 @@ class Client {
   ClientStats stats() const;
   /// Number of ranks running tasks (1 when rank 0 runs alone).
   int workers() const;
+
+  /// Keeps results in `setup`'s store from now on, and reads those it lists.
+  void use_checkpoint(CheckpointSetup setup);
+  /// What the driver is doing, for the progress line ("pass 3 of at most 26").
+  void set_phase(std::string phase);
+  /// Clears a live progress line before the job's last lines are printed.
+  void end_progress();
 
   /// Tells every worker to exit with `exit_code` and waits for each to acknowledge; after a
   /// deadline, MPI_Abort. Idempotent.

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "tessera/core/kernel_registry.hpp"
+#include "tessera/runtime/checkpoint.hpp"
 #include "tessera/runtime/protocol.hpp"
 #include "tessera/runtime/result_store.hpp"
 
@@ -24,6 +25,8 @@ class Executor {
 
   /// Where finished tasks' results are kept.
   ResultStore& store();
+  /// This rank's side of the checkpoint store (unconfigured: nothing is written).
+  Checkpoint& checkpoint();
   void submit(protocol::TaskMessage task, std::vector<ValuePtr> inputs);
   /// Moves finished outcomes into `report`; true if there were any.
   bool collect(protocol::Report& report);
@@ -31,6 +34,10 @@ class Executor {
   void wait_for_outcome(std::chrono::microseconds timeout);
   /// Drops queued tasks and stops taking new ones.
   void cancel_queued();
+  /// Drops queued tasks; those running finish and report as usual. True if any is running.
+  bool drop_queued();
+  /// Nothing running or queued.
+  bool idle() const;
 
  private:
   struct Shared;

@@ -3,15 +3,16 @@
 /// The messages ranks exchange. Rank 0 carries metadata only; bulk data moves worker to worker
 /// (Fetch / FetchReply), served by the holder's communication thread at once.
 ///
-///   rank 0 -> worker : TaskBatch, Release, StatsRequest, Shutdown
-///   worker -> rank 0 : Report (done + failed), StatsReply, ShutdownAck
+///   rank 0 -> worker : CheckpointConfig, TaskBatch, Release, StatsRequest, Drain, Shutdown
+///   worker -> rank 0 : Report (done + failed + warnings), StatsReply, Drained, ShutdownAck
 ///   any    -> holder : Fetch            holder -> requester : FetchReply
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "tessera/graph/task.hpp"
 #include "tessera/core/value.hpp"
+#include "tessera/graph/task.hpp"
+#include "tessera/io/pack_file.hpp"
 
 namespace tessera::protocol {
 
@@ -25,6 +26,9 @@ enum class Tag : int {
   stats_reply,
   shutdown,
   shutdown_ack,
+  checkpoint,
+  drain,
+  drained,
 };
 
 /// An input of a dispatched task and the rank that holds it.
@@ -43,9 +47,12 @@ struct TaskMessage {
   Params params;
   std::vector<InputRef> inputs;
   std::uint64_t priority = 0;  ///< lower runs first (the builder's order)
+  bool keep = false;           ///< write the result to the checkpoint store too
+  bool from_store = false;     ///< read the result from the store, at `stored`, instead of computing it
+  PackLocation stored;
   template <class A>
   void serialize(A& ar, unsigned) {
-    ar & key & kernel & params & inputs & priority;
+    ar & key & kernel & params & inputs & priority & keep & from_store & stored;
   }
 };
 
@@ -61,9 +68,10 @@ struct Done {
   TaskKey key;
   std::uint64_t bytes = 0;
   double seconds = 0;
+  bool loaded = false;  ///< read from the checkpoint store
   template <class A>
   void serialize(A& ar, unsigned) {
-    ar & key & bytes & seconds;
+    ar & key & bytes & seconds & loaded;
   }
 };
 
@@ -73,9 +81,10 @@ struct Failure {
   std::string message;
   bool input_error = false;
   int signal = 0;  ///< nonzero: not a task's failure, the worker was stopped by this signal
+  bool stale = false;  ///< the stored result could not be read back: compute it instead
   template <class A>
   void serialize(A& ar, unsigned) {
-    ar & key & kernel & message & input_error & signal;
+    ar & key & kernel & message & input_error & signal & stale;
   }
 };
 
@@ -83,10 +92,20 @@ struct Failure {
 struct Report {
   std::vector<Done> done;
   std::vector<Failure> failed;
-  bool empty() const { return done.empty() && failed.empty(); }
+  std::vector<std::string> warnings;  ///< lines for rank 0 to print (workers do not log)
+  bool empty() const { return done.empty() && failed.empty() && warnings.empty(); }
   template <class A>
   void serialize(A& ar, unsigned) {
-    ar & done & failed;
+    ar & done & failed & warnings;
+  }
+};
+
+/// Where this rank writes the results it keeps: `directory`/`pack`.
+struct CheckpointConfig {
+  std::string directory, pack;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar & directory & pack;
   }
 };
 

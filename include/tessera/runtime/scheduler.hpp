@@ -13,6 +13,7 @@
 /// the whole file ahead. A worker runs its tasks in priority (submission) order.
 #include <array>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <vector>
@@ -21,6 +22,7 @@
 
 #include "tessera/graph/task.hpp"
 #include "tessera/core/kernel_registry.hpp"
+#include "tessera/io/pack_file.hpp"
 #include "tessera/runtime/protocol.hpp"
 
 namespace tessera {
@@ -34,7 +36,12 @@ class Scheduler {
 
   /// Adds a task. Returns false when the key is already known (a released result is then
   /// scheduled to be computed again). Throws Error if an input was never submitted.
-  bool add(const TaskKey& key, const Task& task);
+  /// With `stored`, the result is read from a checkpoint store instead: the task is ready at once,
+  /// on the io lane, and its inputs need not be known.
+  bool add(const TaskKey& key, const Task& task, const PackLocation* stored = nullptr);
+  /// A stored result that `rank` could not read: the task is computed after all, from its inputs
+  /// (which must be known by now).
+  void compute_instead(int rank, const TaskKey& key);
   /// Tasks to start now, each with the rank to run it.
   std::vector<std::pair<int, protocol::TaskMessage>> dispatch();
   /// Records a finished task.
@@ -50,8 +57,15 @@ class Scheduler {
   bool done(const TaskKey& key) const;
   int holder(const TaskKey& key) const;
   const std::string& kernel_of(const TaskKey& key) const;
+  const Task& task_of(const TaskKey& key) const;
   std::size_t unfinished() const { return unfinished_; }
+  /// Tasks finished (computed or read from a store), counting a recomputed one again.
   std::uint64_t executed() const { return executed_; }
+  /// Of those, read from a checkpoint store.
+  std::uint64_t loaded() const { return loaded_; }
+  /// Tasks known, and how many of them have been finished at least once: the job's progress.
+  std::size_t size() const { return nodes_.size(); }
+  std::size_t completed() const { return completed_; }
 
  private:
   enum class State { waiting, ready, running, done, released };
@@ -65,11 +79,21 @@ class Scheduler {
     std::size_t references = 0;  ///< live Futures
     int holder = -1;
     std::uint64_t bytes = 0;
+    std::optional<PackLocation> stored;  ///< read from a checkpoint store rather than computed
+    bool ever_done = false;
+    /// The inputs it waits for: none when it is read from a store.
+    const std::vector<TaskKey>& inputs() const {
+      static const std::vector<TaskKey> none;
+      return stored ? none : task.inputs;
+    }
   };
   using Queue = std::set<std::pair<std::uint64_t, TaskKey>>;  // (priority, key)
   using LaneQueues = std::array<Queue, lane_count>;
 
   Node& node(const TaskKey& key);
+  Lane lane_of(const Node& n) const { return n.stored ? Lane::io : lane_of_(n.task.kernel); }
+  /// Records that `n` is consumed by `key`: its inputs learn their consumer.
+  void link_inputs(const TaskKey& key, const Node& n);
   /// Links `key` to its inputs (reviving released ones) and readies it if they are all done.
   void attach_inputs(const TaskKey& key, Node& n);
   /// Schedules a released result to be computed again, its released inputs first.
@@ -88,8 +112,8 @@ class Scheduler {
   LaneQueues any_queue_;
   std::vector<int> in_flight_, io_in_flight_;
   std::map<int, std::vector<TaskKey>> releases_;
-  std::uint64_t next_priority_ = 0, executed_ = 0;
-  std::size_t unfinished_ = 0, next_worker_ = 0;
+  std::uint64_t next_priority_ = 0, executed_ = 0, loaded_ = 0;
+  std::size_t unfinished_ = 0, next_worker_ = 0, completed_ = 0;
 };
 
 }  // namespace tessera

@@ -38,6 +38,7 @@ class Worker {
   /// Remote key -> (waiting task, input slot) pairs that need it; one Fetch per key in flight.
   std::unordered_map<TaskKey, std::vector<std::pair<std::uint64_t, std::size_t>>, TaskKeyHash> fetches_;
   bool shutting_down_ = false;
+  bool draining_ = false, drained_ = false;
   bool told_interrupt_ = false;
   int exit_code_ = 0;
 };

@@ -75,6 +75,9 @@ int fit(Client& client, std::vector<Model>& models, const JobSpec& job, const Xy
       batch.add(models[i].solver.theta(), models[i].fold);
     }
     if (active.empty()) return passes;
+    // Each model takes at most max_iter Newton steps, and one more pass sees it has converged.
+    client.set_phase(fmt::format("Newton pass {} of at most {}, {} model(s) active", passes + 1,
+                                 job.model.as<LogisticOptions>().max_iter + 1, active.size()));
     Graph graph;
     const TaskKey root = reduce<Sum>(graph, add_model_pass<LogisticPass>(graph, job, in, batch, [&](LogisticModels batch_models) {
                                        return LogisticPass::Params{std::move(batch_models), stride, hessian_models};
