@@ -194,8 +194,10 @@ CheckpointDirectory::CheckpointDirectory(std::string path, const JobSpec& job, b
     AtomicFile file(manifest_path, /*overwrite=*/true);
     std::ofstream out(file.temp_path());
     out << manifest.dump(2) << "\n";
+    errno = 0;
     out.close();
-    if (!out) throw IoError(manifest_path + ": cannot write the checkpoint manifest");
+    if (!out)
+      throw IoError(manifest_path + ": cannot write the checkpoint manifest" + (errno ? std::string(": ") + std::strerror(errno) : ""));
     file.commit();
   }
 

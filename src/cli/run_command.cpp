@@ -23,7 +23,7 @@ int run_command(const boost::mpi::communicator& world, const RunOptions& options
   register_builtin_kernels(kernels);
   ClientOptions client_options;
   client_options.grace_seconds = options.grace_seconds;
-  client_options.progress = ProgressOptions{options.progress_seconds, ::isatty(STDERR_FILENO) == 1};
+  client_options.progress = ProgressOptions{options.progress_seconds, stderr_is_terminal()};
   try {
     return run_cluster(
         world, kernels,

@@ -54,6 +54,7 @@ struct ClientState {
   double grace;
   Progress progress;
   bool interrupting = false;
+  bool store_warned = false;
   Backoff backoff;
   /// The first failure anywhere (a task's TaskError, or Interrupted); rethrown by every wait.
   std::exception_ptr failure;
@@ -118,7 +119,7 @@ struct ClientState {
   }
 
   void on_report(int rank, const protocol::Report& report) {
-    for (const auto& warning : report.warnings) spdlog::warn("{}", warning);
+    warn(report.warnings);
     for (const auto& done : report.done) {
       if (done.loaded) {
         ++stats.loaded;
@@ -141,6 +142,16 @@ struct ClientState {
   }
 
   // ---- checkpoint store ----
+
+  /// Workers' warnings (a store that failed): the first is printed, once for the whole job — each
+  /// worker whose disk filled says the same.
+  void warn(const std::vector<std::string>& warnings) {
+    for (const auto& w : warnings)
+      if (!store_warned) {
+        spdlog::warn("{}", w);
+        store_warned = true;
+      }
+  }
 
   /// Schedules `key` (a task of a submitted graph) unless it is already: read from the store if
   /// its result is there, else computed, its deferred inputs first.
@@ -180,7 +191,7 @@ struct ClientState {
                                                                  std::chrono::duration<double>(grace));
     if (local()) {
       local_checkpoint.flushed(deadline);
-      if (auto warning = local_checkpoint.take_warning()) spdlog::warn("{}", *warning);
+      if (auto warning = local_checkpoint.take_warning()) warn({*warning});
     } else {
       const int workers = mailbox.size() - 1;
       for (int r = 1; r <= workers; ++r) mailbox.post(r, Tag::drain, protocol::Empty{});
@@ -194,7 +205,7 @@ struct ClientState {
             ++drained;
           } else if (message->tag() == Tag::report) {
             const auto report = message->decode<protocol::Report>();
-            for (const auto& warning : report.warnings) spdlog::warn("{}", warning);
+            warn(report.warnings);
             for (const auto& done : report.done)
               if (scheduler.known(done.key)) scheduler.finished(message->source(), done);
           } else {

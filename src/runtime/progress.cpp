@@ -1,6 +1,9 @@
 #include "tessera/runtime/progress.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -13,6 +16,13 @@ std::string clock_time(double seconds) {
 }
 
 }  // namespace
+
+bool stderr_is_terminal() {
+  if (::isatty(STDERR_FILENO) == 1) return true;
+  std::error_code ec;
+  const std::string launchers = std::filesystem::read_symlink("/proc/" + std::to_string(::getppid()) + "/fd/2", ec).string();
+  return !ec && (launchers.rfind("/dev/pts/", 0) == 0 || launchers.rfind("/dev/tty", 0) == 0);
+}
 
 std::string grouped(std::uint64_t n) {
   std::string digits = std::to_string(n), out;

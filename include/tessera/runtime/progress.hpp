@@ -35,6 +35,10 @@ class Progress {
   bool drawn_ = false;
 };
 
+/// Whether a person watches stderr on a terminal: ours is one, or the launcher's is (mpiexec passes
+/// a rank's stderr on through a pipe, so the rank's own is never a terminal).
+bool stderr_is_terminal();
+
 /// 1,930 — digits in groups of three, for counts a person reads.
 std::string grouped(std::uint64_t n);
 
