@@ -2,7 +2,7 @@
 """Runs tessera's benchmarks and prints one JSON line per measurement.
 
   bench/run_benchmarks.py [--build build/release] [--rows 4000000] [--cols 64]
-                          [--only runtime|gram|selection|logistic] [--sklearn]
+                          [--only runtime|gram|selection|logistic|checkpoint] [--sklearn]
 
 Runtime: no-op throughput, a 16,384-leaf tree sum and a 2,000-task chain, on 1, 2 and 4 workers.
 Gram: the IO floor (one process reading X and y), the serial job (the same process also doing the
@@ -150,6 +150,36 @@ def logistic(build, repeat, data_dir, with_sklearn, rows, cols):
                                                                  [c["mean_test_score"] for c in ours["cv_results"]])))})
 
 
+def checkpoint(build, repeat, data_dir, rows, cols):
+    """The checkpoint store's cost: each job without a store and with a fresh one, alternated in
+    one run (best of `repeat`), and the resume of a run that finds everything stored."""
+    import shutil
+    regression = regression_file(build, data_dir, rows, cols, 1)
+    classification = regression_file(build, data_dir, 1_000_000, 32, 3, kind="classification")
+    jobs = {
+        "gram": job_file(data_dir, "ck_gram", regression, '[model]\ntype = "gram"\n'),
+        "ols_tsqr": job_file(data_dir, "ck_ols", regression, '[model]\ntype = "ols"\nsolver = "tsqr"\n'),
+        "logistic_cv_5x10": job_file(data_dir, "ck_logistic", classification, '[model]\ntype = "logistic"\n[cv]\nfolds = 5\n'
+                                     '[search]\ngrid = { C = { logspace = [-4, 4, 10] } }\nscoring = "accuracy"\n'),
+    }
+    workers = 2
+    for name, job in jobs.items():
+        store = os.path.join(data_dir, f"{name}.checkpoint")
+        plain, stored, resumed = [], [], []
+        for _ in range(repeat):
+            plain.append(best_run(build, job, workers, 1))
+            shutil.rmtree(store, ignore_errors=True)
+            stored.append(best_run(build, job, workers, 1, ("--checkpoint", store)))
+            resumed.append(best_run(build, job, workers, 1, ("--checkpoint", store, "--resume")))
+        best = lambda runs: min(runs, key=lambda l: l["seconds"])
+        p, w, r = best(plain), best(stored), best(resumed)
+        size = sum(os.path.getsize(os.path.join(store, f)) for f in os.listdir(store))
+        emit({"bench": f"checkpoint_{name}", "workers": workers, "ranks": workers + 1, "seconds_without_store": p["seconds"],
+              "seconds_with_store": w["seconds"], "ratio_with_store": w["seconds"] / p["seconds"],
+              "seconds_resume_all_stored": r["seconds"], "resume_tasks_run": r["tasks"],
+              "resume_tasks_from_store": r["tasks_from_store"], "store_bytes": size})
+
+
 def best_run(build, job, workers, repeat, extra=()):
     """The fastest of `repeat` runs of `tessera run JOB --json` on `workers` workers."""
     return min((run(["mpiexec", "-q", "-n", workers + 1, f"{build}/tessera", "run", job, "--json", *extra])[-1]
@@ -162,7 +192,7 @@ def main():
     p.add_argument("--rows", type=int, default=4_000_000)
     p.add_argument("--cols", type=int, default=64)
     p.add_argument("--repeat", type=int, default=3)
-    p.add_argument("--only", choices=["runtime", "gram", "selection", "logistic"])
+    p.add_argument("--only", choices=["runtime", "gram", "selection", "logistic", "checkpoint"])
     p.add_argument("--sklearn", action="store_true", help="also time scikit-learn's GridSearchCV on the selection data")
     p.add_argument("--data-dir", default="build/bench-data")
     a = p.parse_args()
@@ -174,6 +204,8 @@ def main():
         selection(a.build, a.repeat, a.data_dir, a.sklearn)
     if a.only == "logistic":
         logistic(a.build, a.repeat, a.data_dir, a.sklearn, 1_000_000, 32)
+    if a.only == "checkpoint":
+        checkpoint(a.build, a.repeat, a.data_dir, a.rows, a.cols)
 
 
 if __name__ == "__main__":

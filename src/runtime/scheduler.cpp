@@ -51,14 +51,14 @@ void Scheduler::link_inputs(const TaskKey& key, const Node& n) {
 void Scheduler::compute_instead(int rank, const TaskKey& key) {
   Node& n = node(key);
   if (n.state != State::running || !n.stored) throw Error("task " + key.hex() + " was not being read from a store");
+  for (const TaskKey& in : n.task.inputs)  // checked first: a refusal changes nothing
+    if (!known(in))
+      throw Error("task " + short_name(n.task.kernel, key) + " needs input " + in.hex() + ", which was never submitted");
   const std::size_t w = slot_of(rank);
   --in_flight_[w];
   --io_in_flight_[w];
   --unfinished_;  // attach_inputs counts it again
   n.stored.reset();
-  for (const TaskKey& in : n.task.inputs)
-    if (!known(in))
-      throw Error("task " + short_name(n.task.kernel, key) + " needs input " + in.hex() + ", which was never submitted");
   link_inputs(key, n);
   attach_inputs(key, n);
 }

@@ -7,14 +7,15 @@ import subprocess
 
 from tessera_e2e import BIN, MPIEXEC, TempDirTest, last_json, tessera
 
-LINE = re.compile(r"^tessera: progress: ([\d,]+) of ([\d,]+) tasks, Newton pass \d+ of at most 101, \d+ model\(s\) active, "
-                  r"\d+ tasks/s, \d+:\d\d:\d\d elapsed(, ETA \d+:\d\d:\d\d)?$")
+LINE = re.compile(r"^tessera: progress: ([\d,]+) of ([\d,]+) tasks(, .+)?, \d+ tasks/s, \d+:\d\d:\d\d elapsed"
+                  r"(, ETA \d+:\d\d:\d\d)?$")
+PHASE = re.compile(r", Newton pass \d+ of at most 101, \d+ model\(s\) active, ")
 
 
 class Progress(TempDirTest):
     def setUp(self):
         super().setUp()
-        data = self.generate("cls.h5", 200_000, 8, kind="classification", extra=("--chunk-rows", 4_000))
+        data = self.generate("cls.h5", 1_000_000, 8, kind="classification", extra=("--chunk-rows", 8_000))
         self.job = self.write_job("logistic.toml", {"path": data}, {"type": "logistic"}, {"path": self.path("out.h5"),
                                   "overwrite": True},
                                   '[cv]\nfolds = 3\n[search]\ngrid = { C = { logspace = [-2, 2, 4] } }\nscoring = "accuracy"\n')
@@ -29,6 +30,7 @@ class Progress(TempDirTest):
             self.assertIsNotNone(m, l)
             done, total = (int(g.replace(",", "")) for g in m.groups()[:2])
             self.assertLessEqual(done, total)
+        self.assertTrue(any(PHASE.search(l) for l in lines), "the logistic passes say which pass runs")
         done = [int(LINE.match(l).group(1).replace(",", "")) for l in lines]
         self.assertEqual(done, sorted(done), "tasks done only grow")
         self.assertNotIn("progress", r.stdout)
