@@ -47,6 +47,9 @@ Value Checkpoint::load(const TaskKey& key, const PackLocation& location) const {
 
 bool Checkpoint::flushed(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock(mutex_);
+  // The run is ending: from now on write what is queued at once, not at the next interval.
+  draining_ = true;
+  work_cv_.notify_all();
   return idle_cv_.wait_until(lock, deadline, [&] { return (queue_.empty() && !writing_) || failed_; });
 }
 
@@ -63,9 +66,14 @@ std::uint64_t Checkpoint::stored() const {
 void Checkpoint::loop() {
   std::unique_ptr<PackWriter> writer;
   std::unique_lock lock(mutex_);
+  auto next_flush = std::chrono::steady_clock::now();
   for (;;) {
     work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping, and everything written
+    // Group commit: results that arrive within a flush interval share one fdatasync, and the
+    // thread wakes a few times a second rather than once per result (a drain or the end of the
+    // job does not wait for the interval).
+    work_cv_.wait_until(lock, next_flush, [&] { return stopping_ || draining_; });
     // Everything queued goes out as one batch with one flush: few fdatasyncs, however many results.
     auto batch = std::exchange(queue_, {});
     writing_ = true;
@@ -89,6 +97,7 @@ void Checkpoint::loop() {
     } else {
       stored_ += count;
     }
+    next_flush = std::chrono::steady_clock::now() + flush_interval;
     idle_cv_.notify_all();
     if (failed_) {
       // Keep the thread until stopping, so keep() stays a no-op and the destructor joins it.

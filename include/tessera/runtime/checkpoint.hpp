@@ -23,6 +23,10 @@ namespace tessera {
 
 class Checkpoint {
  public:
+  /// Results are flushed to disk (one fdatasync) at most this often; a kill loses at most the
+  /// results of the last interval.
+  static constexpr std::chrono::milliseconds flush_interval{50};
+
   Checkpoint() = default;
   /// Writes what is queued (the job is ending), then stops the writer.
   ~Checkpoint();
@@ -37,6 +41,7 @@ class Checkpoint {
   /// The stored result of `key`; IoError saying why it cannot be used.
   Value load(const TaskKey& key, const PackLocation& location) const;
   /// True when everything queued is on disk (or writing has stopped); waits until `deadline`.
+  /// Called when the run ends or drains: from then on results are written without delay.
   bool flushed(std::chrono::steady_clock::time_point deadline);
   /// The warning of a failed store, once.
   std::optional<std::string> take_warning();
@@ -50,7 +55,7 @@ class Checkpoint {
   std::condition_variable work_cv_, idle_cv_;
   std::string directory_, pack_;
   std::deque<std::pair<TaskKey, ValuePtr>> queue_;
-  bool writing_ = false, stopping_ = false, failed_ = false;
+  bool writing_ = false, stopping_ = false, failed_ = false, draining_ = false;
   std::optional<std::string> warning_;
   std::uint64_t stored_ = 0;
   std::thread thread_;
