@@ -85,19 +85,24 @@ struct ClientState {
       backoff.pause();
   }
 
+  /// With a checkpoint store, a computed result is kept when its kernel's contract says so.
+  void mark_keep(protocol::TaskMessage& task) const {
+    task.keep = !checkpoint_directory.empty() && !task.from_store && kernels.checkpointed(task.kernel);
+  }
+
   bool dispatch() {
     auto ready = scheduler.dispatch();
     if (ready.empty()) return false;
     if (local()) {
       for (auto& [rank, task] : ready) {
-        task.keep = !checkpoint_directory.empty() && !task.from_store && kernels.checkpointed(task.kernel);
+        mark_keep(task);
         run_locally(task);
       }
       return true;
     }
     std::unordered_map<int, protocol::TaskBatch> batches;
     for (auto& [rank, task] : ready) {
-      task.keep = !checkpoint_directory.empty() && !task.from_store && kernels.checkpointed(task.kernel);
+      mark_keep(task);
       batches[rank].tasks.push_back(std::move(task));
     }
     for (auto& [rank, batch] : batches) mailbox.post(rank, Tag::task_batch, batch);
