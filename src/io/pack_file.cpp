@@ -46,7 +46,9 @@ class Bytes {
     add(k.hi);
     add(k.lo);
   }
-  void append(const void* p, std::size_t n) { bytes_.append(static_cast<const char*>(p), n); }
+  void append(const void* p, std::size_t n) {
+    if (n > 0) bytes_.append(static_cast<const char*>(p), n);
+  }
   std::uint64_t checksum() const { return XXH3_64bits(bytes_.data(), bytes_.size()); }
   const std::string& str() const { return bytes_; }
   std::string& str() { return bytes_; }
@@ -61,6 +63,7 @@ class Reader {
   Reader(const char* data, std::size_t size) : data_(data), size_(size) {}
   bool get(void* out, std::size_t n) {
     if (size_ - pos_ < n) return false;
+    if (n == 0) return true;  // an empty matrix has no storage to copy into
     std::memcpy(out, data_ + pos_, n);
     pos_ += n;
     return true;
