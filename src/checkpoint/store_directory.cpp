@@ -165,8 +165,14 @@ CheckpointDirectory::CheckpointDirectory(std::string path, const JobSpec& job, b
                                        "would not match (give a new directory, or remove this one to start again)",
                                        file, path_, what));
       }
-    } else if (!fs::is_empty(dir, ec)) {
-      throw InputError(fmt::format("checkpoint directory {}: holds packs but no {}; give a new directory", path_, manifest_name));
+    } else {
+      // A run killed before it wrote the manifest leaves at most its lock: the directory is new.
+      for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.size() > 5 && name.find(".pack") != std::string::npos)
+          throw InputError(fmt::format("checkpoint directory {}: holds packs but no {}; give a new directory", path_,
+                                       manifest_name));
+      }
     }
   }
 
