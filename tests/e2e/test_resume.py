@@ -45,6 +45,10 @@ class Resume(TempDirTest):
         "ols": ("regression", 2_400_000, 16, 4_000, {"type": "ols", "solver": "tsqr"}, ""),
         "logistic": ("classification", 1_000_000, 8, 8_000, {"type": "logistic"},
                      '[cv]\nfolds = 3\n[search]\ngrid = { C = { logspace = [-2, 2, 6] } }\nscoring = "accuracy"\n'),
+        # 100 models a pass: seconds of work left when a signal lands, however fast the machine
+        # (mpiexec takes a moment to pass a signal on).
+        "logistic_long": ("classification", 1_000_000, 8, 8_000, {"type": "logistic"},
+                          '[cv]\nfolds = 5\n[search]\ngrid = { C = { logspace = [-3, 3, 20] } }\nscoring = "accuracy"\n'),
     }
 
     def job(self, name, store):
@@ -122,18 +126,18 @@ class Resume(TempDirTest):
         elapsed = time.monotonic() - sent
         wait_for(lambda: tessera_processes(job) == [], what="every rank to exit")
         self.assertLess(elapsed, 5 + 5, "every rank exits within the grace period plus 5 seconds")
-        self.assertFalse(os.path.exists(out))
+        self.assertFalse(os.path.exists(out), f"exit {p.returncode}, stderr:\n{stderr}")
         self.assertEqual([n for n in os.listdir(self.dir) if ".tmp-" in n], [], "the temporary output is removed")
         return p.returncode, stderr, job, out, store
 
     def test_sigterm_to_every_rank_exits_75_and_the_resume_completes(self):
-        expected = self.reference("logistic")[0]
+        expected = self.reference("logistic_long")[0]
 
         def sigterm_every_rank(p, job):  # what srun, and Slurm at the time limit, do
             for pid in tessera_processes(job):
                 os.kill(pid, signal.SIGTERM)
 
-        code, stderr, job, out, store = self.drained_by("logistic", sigterm_every_rank)
+        code, stderr, job, out, store = self.drained_by("logistic_long", sigterm_every_rank)
         self.assertEqual(code, 75, stderr)
         lines = error_lines(stderr)
         self.assertEqual(len(lines), 1, stderr)
@@ -145,16 +149,16 @@ class Resume(TempDirTest):
 
     def test_sigusr1_through_mpiexec_exits_75(self):
         # mpiexec passes SIGUSR1 on to every rank (Slurm's --signal=USR1@SECONDS warning).
-        code, stderr, job, out, store = self.drained_by("logistic", lambda p, job: p.send_signal(signal.SIGUSR1))
+        code, stderr, job, out, store = self.drained_by("logistic_long", lambda p, job: p.send_signal(signal.SIGUSR1))
         self.assertEqual(code, 75, stderr)
         self.assertIn("interrupted by SIGUSR1", stderr)
         r = tessera(["run", job, "--resume"], ranks=3)
         self.assertEqual(r.returncode, 0, r.stderr)
 
     def test_sigterm_to_mpiexec_stores_what_finished_and_the_resume_completes(self):
-        expected = self.reference("logistic")[0]
+        expected = self.reference("logistic_long")[0]
         # mpiexec passes SIGTERM on, kills the ranks a second later, and exits 1 itself.
-        code, stderr, job, out, store = self.drained_by("logistic", lambda p, job: p.send_signal(signal.SIGTERM))
+        code, stderr, job, out, store = self.drained_by("logistic_long", lambda p, job: p.send_signal(signal.SIGTERM))
         self.assertNotEqual(code, 0)
         self.assertIn("interrupted by SIGTERM", stderr)
         r = tessera(["run", job, "--resume", "--json"], ranks=2)
