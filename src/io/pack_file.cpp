@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 
 #include "tessera/error.hpp"
 
@@ -82,7 +84,7 @@ PackWriter::PackWriter(std::string directory, std::string name) : directory_(std
   const std::string pack = join(directory_, name_), index = pack + ".idx";
   pack_ = ::open(pack.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (pack_ < 0) fail("creating the checkpoint pack", pack);
-  index_ = ::open(index.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
+  index_ = ::open(index.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (index_ < 0) {
     const int error = errno;
     ::close(pack_);
@@ -130,19 +132,8 @@ void PackWriter::flush() {
     entry.add(entry.checksum());
     entries.append(entry.str().data(), entry.str().size());
   }
-  // One write of whole entries: O_APPEND puts it at the end even after a torn earlier one.
-  const std::string index = join(directory_, name_) + ".idx";
-  const char* p = entries.str().data();
-  std::size_t left = entries.str().size();
-  while (left > 0) {
-    const ssize_t n = ::write(index_, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("writing", index);
-    }
-    p += n;
-    left -= static_cast<std::size_t>(n);
-  }
+  write_all_at(index_, entries.str().data(), entries.str().size(), index_end_, join(directory_, name_) + ".idx");
+  index_end_ += entries.str().size();
   unflushed_.clear();
 }
 
@@ -162,21 +153,10 @@ std::vector<PackEntry> read_pack_indexes(const std::string& directory, std::uint
   std::uint64_t bad = 0;
   for (const std::string& name : names) {
     const std::string path = join(directory, name);
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) fail("opening", path);
-    std::string data;
-    char buffer[1 << 16];
-    for (;;) {
-      const ssize_t n = ::read(fd, buffer, sizeof buffer);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        ::close(fd);
-        fail("reading", path);
-      }
-      if (n == 0) break;
-      data.append(buffer, static_cast<std::size_t>(n));
-    }
-    ::close(fd);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) fail("opening", path);
+    const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) fail("reading", path);
     const std::string pack = name.substr(0, name.size() - 4);
     const std::size_t whole = data.size() / entry_bytes;
     if (data.size() % entry_bytes != 0) ++bad;  // a torn last entry

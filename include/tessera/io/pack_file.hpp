@@ -55,7 +55,7 @@ class PackWriter {
  private:
   std::string directory_, name_;
   int pack_ = -1, index_ = -1;
-  std::uint64_t end_ = 0;
+  std::uint64_t end_ = 0, index_end_ = 0;
   std::vector<PackEntry> unflushed_;
 };
 
