@@ -82,6 +82,20 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
                   "Seconds between progress lines on stderr when it is not a terminal (default 30; 0: none)")
       ->check(CLI::Range(0.0, 86400.0));
 
+  run->add_option("--trace", run_options.trace_file,
+                  "Write a trace of every task (Chrome trace-event JSON, for Perfetto or chrome://tracing)");
+  run->add_option("--report", run_options.report_file, "Write an HTML report of the run and its results (works offline)");
+  run->add_option("--trace-events", run_options.trace_events,
+                  "Events a trace keeps per rank (default 1,000,000, 64 bytes each); past it, only totals")
+      ->check(integer_from(1));
+
+  cli::ReportOptions report_options;
+  auto* report = app.add_subcommand("report", "Rebuild the HTML report of a run from its trace and output file");
+  report->add_option("trace", report_options.trace_file, "The run's trace (tessera run --trace FILE.json)")->required();
+  report->add_option("-o,--output", report_options.report_file, "HTML file to write")->required();
+  report->add_option("--results", report_options.results_file,
+                     "The run's output file (default: the path the trace records)");
+
   auto* keys = app.add_subcommand("keys", "List every job type's [model] keys (Markdown)");
 
   std::string graph_job, graph_out;
@@ -112,6 +126,7 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
   if (*inspect) return cli::inspect_command(world, inspect_file);
   if (*run) return cli::run_command(world, run_options);
   if (*keys) return cli::keys_command(world);
+  if (*report) return cli::report_command(world, report_options);
   return cli::graph_command(world, graph_job, graph_overrides, graph_out);
 }
 

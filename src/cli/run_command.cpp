@@ -14,10 +14,27 @@
 #include "tessera/jobs/job_type.hpp"
 #include "tessera/runtime/cluster.hpp"
 #include "tessera/core/log.hpp"
+#include "tessera/core/trace.hpp"
+#include "tessera/io/atomic_file.hpp"
+#include "tessera/runtime/trace_file.hpp"
 
 namespace tessera::cli {
 
+namespace {
+std::uint64_t document_dropped(const RunRecord& record) {
+  std::uint64_t dropped = 0;
+  for (const auto& rank : record.ranks) dropped += rank.dropped_events;
+  return dropped;
+}
+}  // namespace
+
 int run_command(const boost::mpi::communicator& world, const RunOptions& options) {
+  // Every rank leaves the barrier together: the trace's common time origin.
+  world.barrier();
+  if (!options.trace_file.empty() || !options.report_file.empty())
+    trace::Recorder::instance().start(options.trace_events);
+  else
+    trace::Recorder::instance().set_epoch();
   const auto start = std::chrono::steady_clock::now();
   KernelRegistry kernels;
   register_builtin_kernels(kernels);
@@ -30,6 +47,9 @@ int run_command(const boost::mpi::communicator& world, const RunOptions& options
         [&](Client& client) {
       const JobSpec job = load_job(options.job_file, options.overrides);
       OutputFile output(job.output.path, job.output.overwrite);  // checked before any work
+      std::optional<AtomicFile> trace_out, report_out;  // checked now too; replaced if they exist
+      if (!options.trace_file.empty()) trace_out.emplace(options.trace_file, /*overwrite=*/true);
+      if (!options.report_file.empty()) report_out.emplace(options.report_file, /*overwrite=*/true);
       const std::string checkpoint_dir = !options.checkpoint_dir.empty() ? options.checkpoint_dir : job.checkpoint_dir.value_or("");
       if (options.resume && checkpoint_dir.empty())
         throw InputError("--resume needs a checkpoint directory: [checkpoint] dir in " + job.file + ", or --checkpoint DIR");
@@ -64,14 +84,32 @@ int run_command(const boost::mpi::communicator& world, const RunOptions& options
       getrusage(RUSAGE_SELF, &usage);
       summary["rank0_peak_memory_bytes"] = static_cast<std::int64_t>(usage.ru_maxrss) * 1024;
       const auto shared = client.stats().deduplicated;
+      const RunRecord record = client.profile(seconds);
+      summary["profile"] = record.profile.to_json();
       client.end_progress();
       const auto loaded = client.stats().loaded;
       spdlog::info("{} job done: {} tasks run on {} worker(s) in {:.3f} s{}{}; wrote {}", job.model.type, client.stats().executed,
                    client.workers(), seconds, loaded ? fmt::format(", {} results read from the checkpoint store", loaded) : "",
                    shared ? fmt::format(" ({} more were identical to a task already submitted and used its result)", shared) : "",
                    job.output.path);
-      for (const auto& [kernel, time] : client.stats().kernels)
-        spdlog::debug("  {:<12} {:>7} tasks {:>9.3f} s", kernel, time.tasks, time.seconds);
+      for (const std::string& line : record.profile.to_lines()) spdlog::info("{}", line);
+      if (trace_out || report_out) {
+        const nlohmann::json about = {{"type", job.model.type}, {"job_file", job.file}, {"output", job.output.path},
+                                      {"summary", summary}};
+        const std::string document = chrome_trace_json(record, about);
+        if (trace_out) {
+          write_and_commit(*trace_out, document);
+          spdlog::info("wrote the trace {} (open it in https://ui.perfetto.dev or chrome://tracing)", options.trace_file);
+        }
+        if (report_out) {
+          write_and_commit(*report_out, report_html(nlohmann::json::parse(document), job.output.path));
+          spdlog::info("wrote the report {}", options.report_file);
+        }
+        if (const std::uint64_t dropped = document_dropped(record); dropped)
+          spdlog::warn("trace: {} events past the limit of {} per rank were not kept (--trace-events); the profile's "
+                       "per-kernel totals count them",
+                       grouped(dropped), grouped(options.trace_events));
+      }
       if (options.json) std::cout << summary.dump() << std::endl;
       return exit_code::ok;
         },

@@ -172,3 +172,16 @@ void AtomicFile::commit() {
 }
 
 }  // namespace tessera
+
+namespace tessera {
+
+void write_and_commit(AtomicFile& file, std::string_view text) {
+  {
+    std::ofstream out(file.temp_path(), std::ios::binary | std::ios::trunc);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    if (!out.flush()) throw IoError(file.final_path() + ": writing failed (" + std::strerror(errno) + ")");
+  }
+  file.commit();
+}
+
+}  // namespace tessera

@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 
+#include "tessera/core/trace.hpp"
 #include "tessera/error.hpp"
 #include "tessera/io/atomic_file.hpp"
 
@@ -181,6 +182,9 @@ void RowReader::read(std::uint64_t row_begin, std::uint64_t row_end, double* out
   check_status(H5Sselect_hyperslab(space_.id(), H5S_SELECT_SET, start, nullptr, count, nullptr),
                "selecting rows of '" + name_ + "'");
   Handle memory(check(H5Screate_simple(rank_, count, nullptr), "memory space"));
+  trace::Span span(trace::Kind::hdf5_read, "H5Dread");
+  span.event.bytes_out = (row_end - row_begin) * dims_[1] * sizeof(double);
+  trace::Recorder::instance().count_hdf5_read(span.event.bytes_out);
   check_status(H5Dread(dataset_.id(), H5T_NATIVE_DOUBLE, memory.id(), space_.id(), H5P_DEFAULT, out),
                "reading rows [" + std::to_string(row_begin) + ", " + std::to_string(row_end) + ") of '" + name_ + "'");
 }
@@ -195,6 +199,9 @@ std::vector<double> read_all(hid_t file, const std::string& dataset) {
   const hssize_t points = H5Sget_simple_extent_npoints(space.id());
   if (points < 0) throw IoError("dataspace of '" + dataset + "': " + hdf5_message());
   std::vector<double> out(static_cast<std::size_t>(points));
+  trace::Span span(trace::Kind::hdf5_read, "H5Dread");
+  span.event.bytes_out = out.size() * sizeof(double);
+  trace::Recorder::instance().count_hdf5_read(span.event.bytes_out);
   check_status(H5Dread(d.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "reading '" + dataset + "'");
   return out;
 }

@@ -46,7 +46,9 @@ ScoreTable merge_tables(const NoFields&, const KernelInputs& in) {
   return {merge_score_tables(in.matrix(0), in.matrix(1))};
 }
 
-AreaUnderCurve::Result area_under_curve(const NoFields&, const KernelInputs& in) { return {roc_auc(in.matrix(0))}; }
+AreaUnderCurve::Result area_under_curve(const NoFields&, const KernelInputs& in) {
+  return {roc_auc(in.matrix(0)), roc_curve(in.matrix(0), roc_curve_points)};
+}
 
 }  // namespace
 

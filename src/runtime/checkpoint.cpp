@@ -1,5 +1,6 @@
 #include "tessera/runtime/checkpoint.hpp"
 
+#include "tessera/core/trace.hpp"
 #include "tessera/error.hpp"
 
 namespace tessera {
@@ -64,6 +65,7 @@ std::uint64_t Checkpoint::stored() const {
 }
 
 void Checkpoint::loop() {
+  trace::Recorder::set_thread_track(trace::Track::store);
   std::unique_ptr<PackWriter> writer;
   std::unique_lock lock(mutex_);
   auto next_flush = std::chrono::steady_clock::now();
@@ -81,8 +83,12 @@ void Checkpoint::loop() {
     std::optional<std::string> failure;
     const std::size_t count = batch.size();
     try {
+      trace::Span span(trace::Kind::store_write, "store write");
       if (!writer) writer = std::make_unique<PackWriter>(directory_, pack_);
-      for (const auto& [key, value] : batch) writer->append(key, *value);
+      for (const auto& [key, value] : batch) {
+        writer->append(key, *value);
+        span.event.bytes_out += value->bytes();
+      }
       writer->flush();
     } catch (const std::exception& e) {
       failure = e.what();

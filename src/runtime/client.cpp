@@ -1,5 +1,6 @@
 #include "tessera/runtime/client.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <unordered_map>
@@ -15,6 +16,7 @@
 #include "tessera/runtime/task_runner.hpp"
 #include "tessera/core/interrupt.hpp"
 #include "tessera/core/log.hpp"
+#include "tessera/core/trace.hpp"
 
 namespace tessera {
 
@@ -38,7 +40,9 @@ struct ClientState {
         scheduler(worker_ranks(world.size()), options.max_in_flight, options.max_io_in_flight,
                   [&k](const std::string& kernel) { return k.lane(kernel); }),
         grace(options.grace_seconds),
-        progress(options.progress) {}
+        progress(options.progress),
+        computed_on(static_cast<std::size_t>(world.size()), 0),
+        loaded_on(static_cast<std::size_t>(world.size()), 0) {}
 
   Mailbox mailbox;
   const KernelRegistry& kernels;
@@ -60,7 +64,15 @@ struct ClientState {
   std::exception_ptr failure;
   std::unordered_map<TaskKey, ValuePtr, TaskKeyHash> gathered;
   std::vector<std::optional<protocol::StoreStats>> stats_replies;
+  std::vector<std::optional<protocol::RankProfile>> profile_replies;
   ClientStats stats;
+  /// For the profile: tasks computed and loaded per rank; each finished task's longest chain of
+  /// dependent run times ending in it; chunk reads run, and distinct chunks read.
+  std::vector<std::uint64_t> computed_on, loaded_on;
+  std::unordered_map<TaskKey, double, TaskKeyHash> chain_seconds;
+  double critical_path = 0;
+  std::uint64_t reads_run = 0;
+  std::unordered_set<TaskKey, TaskKeyHash> chunks_read;
   int acknowledged = 0;
   bool shut_down = false;
 
@@ -100,6 +112,8 @@ struct ClientState {
       }
       return true;
     }
+    trace::Span span(trace::Kind::message, "dispatch");
+    span.event.bytes_out = ready.size();  // tasks sent
     std::unordered_map<int, protocol::TaskBatch> batches;
     for (auto& [rank, task] : ready) {
       mark_keep(task);
@@ -124,15 +138,11 @@ struct ClientState {
   }
 
   void on_report(int rank, const protocol::Report& report) {
+    trace::Span span(trace::Kind::message, "report");
+    span.event.peer = static_cast<std::int16_t>(rank);
     warn(report.warnings);
     for (const auto& done : report.done) {
-      if (done.loaded) {
-        ++stats.loaded;
-      } else {
-        auto& time = stats.kernels[scheduler.kernel_of(done.key)];
-        ++time.tasks;
-        time.seconds += done.seconds;
-      }
+      count_for_profile(rank, done);
       scheduler.finished(rank, done);
     }
     for (const auto& f : report.failed) {
@@ -144,6 +154,32 @@ struct ClientState {
         failure = std::make_exception_ptr(TaskError(f.key.hex(), f.kernel, rank, f.message, f.input_error));
       }
     }
+  }
+
+  void count_for_profile(int rank, const protocol::Done& done) {
+    const auto r = static_cast<std::size_t>(rank);
+    double chain = done.seconds;
+    if (done.loaded) {
+      ++stats.loaded;
+      ++loaded_on[r];
+    } else {
+      const Task& task = scheduler.task_of(done.key);
+      auto& time = stats.kernels[task.kernel];
+      ++time.tasks;
+      time.seconds += done.seconds;
+      time.max_seconds = std::max(time.max_seconds, done.seconds);
+      ++computed_on[r];
+      double longest_input = 0;
+      for (const TaskKey& in : task.inputs)
+        if (const auto it = chain_seconds.find(in); it != chain_seconds.end()) longest_input = std::max(longest_input, it->second);
+      chain += longest_input;
+      if (task.kernel.rfind("read_", 0) == 0) {  // read_rows, read_all: the chunk reads
+        ++reads_run;
+        chunks_read.insert(done.key);
+      }
+    }
+    chain_seconds[done.key] = chain;
+    critical_path = std::max(critical_path, chain);
   }
 
   // ---- checkpoint store ----
@@ -247,13 +283,21 @@ struct ClientState {
         on_report(message.source(), message.decode<protocol::Report>());
         break;
       case Tag::fetch_reply: {
+        trace::Span span(trace::Kind::fetch_receive, "gather");
         auto reply = message.decode<protocol::FetchReply>();
+        span.event.key = reply.key;
+        span.event.peer = static_cast<std::int16_t>(message.source());
+        span.event.bytes_in = reply.value ? reply.value->bytes() : 0;
+        trace::Recorder::instance().count_fetched(span.event.bytes_in);
         if (!reply.value) throw CommError("rank " + std::to_string(message.source()) + " no longer holds " + reply.key.hex());
         gathered[reply.key] = std::move(reply.value);
         break;
       }
       case Tag::stats_reply:
         stats_replies.at(static_cast<std::size_t>(message.source())) = message.decode<protocol::StoreStats>();
+        break;
+      case Tag::profile_reply:
+        profile_replies.at(static_cast<std::size_t>(message.source())) = message.decode<protocol::RankProfile>();
         break;
       case Tag::shutdown_ack:
         message.decode<protocol::Empty>();
@@ -417,6 +461,54 @@ ClientStats Client::stats() const {
   ClientStats s = state_->stats;
   s.executed = state_->scheduler.executed() - state_->scheduler.loaded();
   return s;
+}
+
+RunRecord Client::profile(double wall_seconds) {
+  auto& s = *state_;
+  const auto size = static_cast<std::size_t>(s.mailbox.size());
+  s.profile_replies.assign(size, std::nullopt);
+  for (int r = 1; r < s.mailbox.size(); ++r) s.mailbox.post(r, Tag::profile_request, protocol::Empty{});
+  s.profile_replies[0] = this_rank_profile();
+  auto all_in = [&] {
+    for (const auto& r : s.profile_replies)
+      if (!r) return false;
+    return true;
+  };
+  while (!all_in()) {
+    s.throw_if_failed();
+    s.pump();
+  }
+  RunRecord record;
+  JobProfile& p = record.profile;
+  p.wall_seconds = wall_seconds;
+  p.critical_path_seconds = s.critical_path;
+  p.passes = s.chunks_read.empty() ? 0.0 : static_cast<double>(s.reads_run) / static_cast<double>(s.chunks_read.size());
+  p.tasks = stats().executed;
+  p.tasks_from_store = s.stats.loaded;
+  for (std::size_t r = 0; r < size; ++r) {
+    auto& reply = *s.profile_replies[r];
+    RankSummary summary;
+    summary.rank = static_cast<int>(r);
+    summary.host = reply.host;
+    summary.seconds = reply.seconds;
+    for (std::size_t t = 0; t < summary.busy_seconds.size() && t < reply.busy_seconds.size(); ++t)
+      summary.busy_seconds[t] = reply.busy_seconds[t];
+    summary.tasks = s.computed_on[r];
+    summary.tasks_loaded = s.loaded_on[r];
+    summary.hdf5_bytes_read = reply.hdf5_bytes_read;
+    summary.bytes_fetched = reply.bytes_fetched;
+    summary.bytes_sent = reply.bytes_sent;
+    summary.peak_memory_bytes = reply.peak_memory_bytes;
+    summary.events = reply.events.size() / sizeof(trace::Event);
+    summary.dropped_events = reply.dropped_events;
+    p.ranks.push_back(std::move(summary));
+    record.ranks.push_back(std::move(reply));
+  }
+  for (const auto& [name, time] : s.stats.kernels) p.kernels.push_back({name, time.tasks, time.seconds, time.max_seconds});
+  std::stable_sort(p.kernels.begin(), p.kernels.end(),
+                   [](const KernelProfile& a, const KernelProfile& b) { return a.total_seconds > b.total_seconds; });
+  s.profile_replies.clear();
+  return record;
 }
 
 int Client::workers() const { return state_->local() ? 1 : state_->mailbox.size() - 1; }

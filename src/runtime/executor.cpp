@@ -7,6 +7,7 @@
 #include <thread>
 #include <utility>
 
+#include "tessera/core/trace.hpp"
 #include "tessera/runtime/task_runner.hpp"
 
 namespace tessera {
@@ -77,7 +78,14 @@ struct Executor::Shared {
 };
 
 Executor::Executor(const KernelRegistry& kernels, int rank) : shared_(std::make_shared<Shared>(kernels, rank)) {
-  for (auto& lane : shared_->lanes) lane.thread = std::thread([shared = shared_, &lane] { shared->loop(lane); });
+  for (int i = 0; i < lane_count; ++i) {
+    auto& lane = shared_->lanes[static_cast<std::size_t>(i)];
+    const auto track = static_cast<Lane>(i) == Lane::io ? trace::Track::io : trace::Track::compute;
+    lane.thread = std::thread([shared = shared_, &lane, track] {
+      trace::Recorder::set_thread_track(track);
+      shared->loop(lane);
+    });
+  }
 }
 
 Executor::~Executor() {

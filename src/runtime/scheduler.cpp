@@ -28,6 +28,17 @@ std::size_t Scheduler::slot_of(int rank) const {
   return static_cast<std::size_t>(std::find(workers_.begin(), workers_.end(), rank) - workers_.begin());
 }
 
+std::int32_t Scheduler::chunk_of(const Task& task) const {
+  if (task.locality) return static_cast<std::int32_t>(task.locality->index);
+  std::int32_t chunk = -1;
+  for (const TaskKey& in : task.inputs) {
+    const auto it = nodes_.find(in);
+    if (it == nodes_.end() || it->second.chunk < 0 || (chunk >= 0 && it->second.chunk != chunk)) return -1;
+    chunk = it->second.chunk;
+  }
+  return chunk;
+}
+
 bool Scheduler::add(const TaskKey& key, const Task& task, const PackLocation* stored) {
   if (known(key)) {
     revive(key);
@@ -35,6 +46,7 @@ bool Scheduler::add(const TaskKey& key, const Task& task, const PackLocation* st
   }
   Node fresh{task, next_priority_++};
   if (stored) fresh.stored = *stored;
+  fresh.chunk = chunk_of(task);
   for (const TaskKey& in : fresh.inputs())
     if (!known(in))
       throw Error("task " + short_name(task.kernel, key) + " needs input " + in.hex() + ", which was never submitted");
@@ -144,6 +156,7 @@ std::vector<std::pair<int, protocol::TaskMessage>> Scheduler::dispatch() {
       ++in_flight_[w];
       if (lane_of(n) == Lane::io) ++io_in_flight_[w];
       protocol::TaskMessage message{key, n.task.kernel, n.task.params, {}, n.priority};
+      message.chunk = n.chunk;
       if (n.stored) {
         message.from_store = true;
         message.stored = *n.stored;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "tessera/core/trace.hpp"
 #include "tessera/error.hpp"
 
 namespace tessera {
@@ -11,10 +12,21 @@ std::variant<protocol::Done, protocol::Failure> run_task(const KernelRegistry& k
                                                          Checkpoint& checkpoint, int rank) {
   const auto start = std::chrono::steady_clock::now();
   const auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  const bool io = task.from_store || kernels.lane(task.kernel) == Lane::io;
+  trace::Span span(io ? trace::Track::io : trace::Track::compute, task.from_store ? trace::Kind::store_read : trace::Kind::task,
+                   task.kernel);
+  span.event.key = task.key;
+  span.event.chunk = task.chunk;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (inputs[i]) span.event.bytes_in += inputs[i]->bytes();
+    auto& count = task.inputs[i].holder == rank ? span.event.inputs_local : span.event.inputs_fetched;
+    if (count < 255) ++count;
+  }
   if (task.from_store) {
     try {
       auto value = std::make_shared<const Value>(checkpoint.load(task.key, task.stored));
       const std::uint64_t bytes = value->bytes();
+      span.event.bytes_out = bytes;
       store.put(task.key, std::move(value));
       return protocol::Done{task.key, bytes, seconds(), true};
     } catch (const std::exception& e) {
@@ -27,6 +39,7 @@ std::variant<protocol::Done, protocol::Failure> run_task(const KernelRegistry& k
     const Kernel& kernel = kernels.find(task.kernel);
     auto value = std::make_shared<const Value>(kernel(KernelContext{task.params, inputs, rank}));
     const std::uint64_t bytes = value->bytes();
+    span.event.bytes_out = bytes;
     if (task.keep) checkpoint.keep(task.key, value);
     store.put(task.key, std::move(value));
     store.count_task_run();

@@ -5,6 +5,8 @@
 
 #include "tessera/runtime/backoff.hpp"
 #include "tessera/core/interrupt.hpp"
+#include "tessera/core/trace.hpp"
+#include "tessera/runtime/profile.hpp"
 
 namespace tessera {
 
@@ -14,6 +16,7 @@ Worker::Worker(const boost::mpi::communicator& world, const KernelRegistry& kern
     : mailbox_(world), compute_(kernels, world.rank()), store_(compute_.store()) {}
 
 int Worker::run() {
+  trace::Recorder::set_thread_track(trace::Track::comm);
   Backoff backoff;
   while (!shutting_down_) {
     bool active = false;
@@ -66,7 +69,12 @@ int Worker::run() {
 }
 
 void Worker::handle(Envelope& message) {
-  switch (message.tag()) {
+  const Tag tag = message.tag();
+  trace::Span span(tag == Tag::fetch         ? trace::Kind::fetch_serve
+                   : tag == Tag::fetch_reply ? trace::Kind::fetch_receive
+                                             : trace::Kind::message,
+                   protocol::tag_name(tag));
+  switch (tag) {
     case Tag::task_batch: {
       auto batch = message.decode<protocol::TaskBatch>();
       if (!draining_)
@@ -78,15 +86,33 @@ void Worker::handle(Envelope& message) {
       break;
     case Tag::fetch: {
       const auto fetch = message.decode<protocol::Fetch>();
-      mailbox_.post(message.source(), Tag::fetch_reply, protocol::FetchReply{fetch.key, store_.get(fetch.key)});
+      ValuePtr value = store_.get(fetch.key);
+      span.event.key = fetch.key;
+      span.event.peer = static_cast<std::int16_t>(message.source());
+      span.event.bytes_in = value ? value->bytes() : 0;
+      trace::Recorder::instance().count_sent(span.event.bytes_in);
+      mailbox_.post(message.source(), Tag::fetch_reply, protocol::FetchReply{fetch.key, std::move(value)});
       break;
     }
-    case Tag::fetch_reply:
-      on_fetch_reply(message.decode<protocol::FetchReply>());
+    case Tag::fetch_reply: {
+      const auto reply = message.decode<protocol::FetchReply>();
+      span.event.key = reply.key;
+      span.event.peer = static_cast<std::int16_t>(message.source());
+      span.event.bytes_in = reply.value ? reply.value->bytes() : 0;
+      trace::Recorder::instance().count_fetched(span.event.bytes_in);
+      on_fetch_reply(reply);
       break;
+    }
     case Tag::stats_request:
       message.decode<protocol::Empty>();
       mailbox_.post(0, Tag::stats_reply, store_.stats());
+      break;
+    case Tag::profile_request:
+      message.decode<protocol::Empty>();
+      // The last stored results' write belongs in the profile too (the job's end does not wait
+      // for the next group commit).
+      compute_.checkpoint().flushed(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+      mailbox_.post(0, Tag::profile_reply, this_rank_profile());
       break;
     case Tag::checkpoint: {
       const auto config = message.decode<protocol::CheckpointConfig>();

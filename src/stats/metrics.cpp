@@ -62,6 +62,34 @@ double roc_auc(const Eigen::MatrixXd& table) {
   return static_cast<double>((positive_rank_sum - positives * (positives + 1) / 2) / (positives * negatives));
 }
 
+Eigen::MatrixXd roc_curve(const Eigen::MatrixXd& table, Eigen::Index max_points) {
+  const Eigen::Index m = table.cols();
+  const double positives = m ? table.row(1).sum() : 0, negatives = m ? table.row(2).sum() : 0;
+  if (positives <= 0 || negatives <= 0) return {};
+  // Thresholds from the highest score down: after column c (the table is in increasing score
+  // order) every row scoring at least table(0, c) is predicted positive.
+  const Eigen::Index points = m + 1;  // (0, 0), then one per distinct score
+  const Eigen::Index kept = std::min(points, std::max<Eigen::Index>(max_points, 2));
+  Eigen::MatrixXd curve(2, kept);
+  double tp = 0, fp = 0;
+  Eigen::Index next = 0;
+  auto wanted = [&](Eigen::Index i) {  // the i-th kept point's index among all points
+    return kept == points ? i : static_cast<Eigen::Index>((static_cast<double>(i) * static_cast<double>(points - 1)) / static_cast<double>(kept - 1));
+  };
+  for (Eigen::Index i = 0; i < points && next < kept; ++i) {
+    if (i > 0) {
+      tp += table(1, m - i);
+      fp += table(2, m - i);
+    }
+    while (next < kept && wanted(next) == i) {
+      curve(0, next) = fp / negatives;
+      curve(1, next) = tp / positives;
+      ++next;
+    }
+  }
+  return curve;
+}
+
 double roc_auc(const Eigen::Ref<const Eigen::VectorXd>& labels, const Eigen::Ref<const Eigen::VectorXd>& scores) {
   return roc_auc(score_table(labels, scores));
 }

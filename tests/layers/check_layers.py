@@ -13,11 +13,12 @@ ALLOWED = {
     "kernels": {"core", "stats", "io", "kernels"},
     "runtime": {"core", "graph", "io", "runtime"},
     "job": {"core", "job"},
+    "report": {"core", "report"},
     "plan": {"core", "graph", "stats", "io", "kernels", "job", "plan"},
-    "search": {"core", "graph", "stats", "io", "kernels", "runtime", "job", "plan", "search"},
-    "jobs": {"core", "graph", "stats", "io", "kernels", "runtime", "job", "plan", "search", "jobs"},
+    "search": {"core", "graph", "stats", "io", "kernels", "runtime", "job", "plan", "report", "search"},
+    "jobs": {"core", "graph", "stats", "io", "kernels", "runtime", "job", "plan", "search", "report", "jobs"},
     "checkpoint": {"core", "graph", "io", "runtime", "job", "checkpoint"},
-    "cli": {"core", "graph", "stats", "io", "kernels", "runtime", "job", "plan", "search", "jobs", "checkpoint", "cli"},
+    "cli": {"core", "graph", "stats", "io", "kernels", "runtime", "job", "plan", "search", "jobs", "checkpoint", "report", "cli"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 

@@ -12,6 +12,7 @@
 /// csv.commit();   // fsync, then rename (refusing to replace a file that appeared meanwhile)
 /// @endcode
 #include <string>
+#include <string_view>
 
 namespace tessera {
 
@@ -43,6 +44,9 @@ class AtomicFile {
   bool overwrite_;
   bool committed_ = false;
 };
+
+/// Writes `text` as the whole file and commits it; IoError naming the final path if a write fails.
+void write_and_commit(AtomicFile& file, std::string_view text);
 
 /// Checks that `path` can be an output file (see AtomicFile); InputError otherwise.
 void check_output_path(const std::string& path, bool overwrite);

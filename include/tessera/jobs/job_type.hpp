@@ -17,8 +17,10 @@
 #include <vector>
 
 #include "tessera/io/output_file.hpp"
+#include "tessera/io/results_file.hpp"
 #include "tessera/job/job_spec.hpp"
 #include "tessera/plan/planned_graph.hpp"
+#include "tessera/report/html_page.hpp"
 #include "tessera/runtime/client.hpp"
 
 namespace tessera {
@@ -35,6 +37,9 @@ struct JobType {
   /// Runs the job on rank 0: writes its datasets into `output` (committed by the caller), prints
   /// its human-readable report to `report` and returns the fields of its summary.
   nlohmann::json (*run)(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report);
+  /// The HTML report's pictures of its results, drawn from its output file and summary (nullptr:
+  /// none beyond the run's own).
+  std::vector<report::Section> (*figures)(const ResultsFile& results, const nlohmann::json& summary);
 };
 
 /// Every job type, in the order the docs list them.

@@ -88,17 +88,22 @@ struct MergeScoreTables {
   using Result = ScoreTable;
 };
 
-/// ROC AUC of a table, computed where the table is: rank 0 receives one number.
+/// ROC AUC of a table, and its curve at most `roc_curve_points` points, computed where the table
+/// is: rank 0 receives a few numbers, never a row.
+inline constexpr Eigen::Index roc_curve_points = 1001;
 struct AreaUnderCurve {
   static constexpr const char* name = "roc_auc";
   static constexpr Lane lane = Lane::compute;
+  static constexpr std::uint32_t version = 2;  ///< 2: with the curve
   static constexpr std::size_t inputs = 1;
   using Params = NoFields;
   struct Result {
     double auc = 0;
+    Eigen::MatrixXd curve;  ///< 2 x k: false positive rates; true positive rates (stats/metrics.hpp)
     template <class Self, class Visit>
     static void fields(Self& self, Visit&& visit) {
       visit("auc", self.auc);
+      visit("curve", self.curve);
     }
   };
 };

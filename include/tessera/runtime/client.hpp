@@ -25,6 +25,7 @@
 
 #include "tessera/graph/graph.hpp"
 #include "tessera/core/kernel_registry.hpp"
+#include "tessera/runtime/profile.hpp"
 #include "tessera/runtime/progress.hpp"
 #include "tessera/runtime/protocol.hpp"
 
@@ -79,6 +80,7 @@ struct CheckpointSetup {
 struct KernelTime {
   std::uint64_t tasks = 0;
   double seconds = 0;
+  double max_seconds = 0;  ///< the longest task
 };
 
 /// Counters a job reports.
@@ -112,6 +114,9 @@ class Client {
   /// Every rank's result store (index = rank; rank 0's is used only when it runs alone).
   std::vector<protocol::StoreStats> store_stats();
   ClientStats stats() const;
+  /// The end-of-job profile, with every rank's measurements (and trace events, if kept), gathered
+  /// now. `wall_seconds`: the job's wall time as the caller measured it.
+  RunRecord profile(double wall_seconds);
   /// Number of ranks running tasks (1 when rank 0 runs alone).
   int workers() const;
 

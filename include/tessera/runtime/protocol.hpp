@@ -3,8 +3,8 @@
 /// The messages ranks exchange. Rank 0 carries metadata only; bulk data moves worker to worker
 /// (Fetch / FetchReply), served by the holder's communication thread at once.
 ///
-///   rank 0 -> worker : CheckpointConfig, TaskBatch, Release, StatsRequest, Drain, Shutdown
-///   worker -> rank 0 : Report (done + failed + warnings), StatsReply, Drained, ShutdownAck
+///   rank 0 -> worker : CheckpointConfig, TaskBatch, Release, StatsRequest, ProfileRequest, Drain, Shutdown
+///   worker -> rank 0 : Report (done + failed + warnings), StatsReply, RankProfile, Drained, ShutdownAck
 ///   any    -> holder : Fetch            holder -> requester : FetchReply
 #include <cstdint>
 #include <string>
@@ -29,7 +29,30 @@ enum class Tag : int {
   checkpoint,
   drain,
   drained,
+  profile_request,
+  profile_reply,
 };
+
+/// The message's name in traces.
+inline const char* tag_name(Tag tag) {
+  switch (tag) {
+    case Tag::task_batch: return "tasks";
+    case Tag::report: return "report";
+    case Tag::release: return "release";
+    case Tag::fetch: return "serve fetch";
+    case Tag::fetch_reply: return "fetch";
+    case Tag::stats_request: return "stats request";
+    case Tag::stats_reply: return "stats";
+    case Tag::shutdown: return "shutdown";
+    case Tag::shutdown_ack: return "shutdown ack";
+    case Tag::checkpoint: return "checkpoint config";
+    case Tag::drain: return "drain";
+    case Tag::drained: return "drained";
+    case Tag::profile_request: return "profile request";
+    case Tag::profile_reply: return "profile";
+  }
+  return "message";
+}
 
 /// An input of a dispatched task and the rank that holds it.
 struct InputRef {
@@ -50,9 +73,10 @@ struct TaskMessage {
   bool keep = false;           ///< write the result to the checkpoint store too
   bool from_store = false;     ///< read the result from the store, at `stored`, instead of computing it
   PackLocation stored;
+  std::int32_t chunk = -1;     ///< the chunk it works on, for the trace (-1: none)
   template <class A>
   void serialize(A& ar, unsigned) {
-    ar & key & kernel & params & inputs & priority & keep & from_store & stored;
+    ar & key & kernel & params & inputs & priority & keep & from_store & stored & chunk;
   }
 };
 
@@ -143,6 +167,22 @@ struct StoreStats {
   template <class A>
   void serialize(A& ar, unsigned) {
     ar & keys & bytes & tasks_run;
+  }
+};
+
+/// What one rank did, for the end-of-job profile and the trace (runtime/profile.hpp).
+struct RankProfile {
+  std::string host;
+  double seconds = 0;                ///< since the job's epoch
+  std::vector<double> busy_seconds;  ///< per trace::Track
+  std::uint64_t hdf5_bytes_read = 0, bytes_fetched = 0, bytes_sent = 0, peak_memory_bytes = 0;
+  std::uint64_t dropped_events = 0;
+  std::vector<std::string> names;    ///< what the events' name indices refer to
+  std::vector<char> events;          ///< trace::Event records, as bytes (empty without a trace)
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar & host & seconds & busy_seconds & hdf5_bytes_read & bytes_fetched & bytes_sent & peak_memory_bytes & dropped_events &
+        names & events;
   }
 };
 

@@ -81,6 +81,8 @@ class Scheduler {
     std::uint64_t bytes = 0;
     std::optional<PackLocation> stored;  ///< read from a checkpoint store rather than computed
     bool ever_done = false;
+    /// The chunk it works on, for traces: its Locality's, or its inputs' when they share one; -1.
+    std::int32_t chunk = -1;
     /// The inputs it waits for: none when it is read from a store.
     const std::vector<TaskKey>& inputs() const {
       static const std::vector<TaskKey> none;
@@ -91,6 +93,7 @@ class Scheduler {
   using LaneQueues = std::array<Queue, lane_count>;
 
   Node& node(const TaskKey& key);
+  std::int32_t chunk_of(const Task& task) const;
   Lane lane_of(const Node& n) const { return n.stored ? Lane::io : lane_of_(n.task.kernel); }
   /// Records that `n` is consumed by `key`: its inputs learn their consumer.
   void link_inputs(const TaskKey& key, const Node& n);

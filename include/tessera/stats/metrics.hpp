@@ -37,6 +37,11 @@ struct ClassificationCounts {
 /// merge into the table of their union exactly, so ROC AUC needs no row on rank 0.
 Eigen::MatrixXd score_table(const Eigen::Ref<const Eigen::VectorXd>& labels, const Eigen::Ref<const Eigen::VectorXd>& scores);
 Eigen::MatrixXd merge_score_tables(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b);
+/// The ROC curve of a score table: 2 x k, false positive rates then true positive rates, from
+/// (0, 0) to (1, 1), one point per distinct score as the threshold falls (scikit-learn's
+/// roc_curve with drop_intermediate=False) — or, past `max_points`, that many of them, evenly
+/// spaced in rank and always with both ends. Empty when either class is missing.
+Eigen::MatrixXd roc_curve(const Eigen::MatrixXd& table, Eigen::Index max_points);
 /// Area under the ROC curve from a score table: the Mann–Whitney statistic, tied scores counted
 /// half — what roc_auc_score computes. NaN when only one class is present.
 double roc_auc(const Eigen::MatrixXd& table);

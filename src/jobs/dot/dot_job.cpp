@@ -60,6 +60,7 @@ const JobType dot_job{"dot",
                       [] { return schema_of<NoOptions>(); },
                       [] { return option_defaults<NoOptions>(); },
                       [](const JobSpec& job, int workers) { return plan(job, workers, job.output.path, 0); },
-                      run};
+                      run,
+                      nullptr};
 
 }  // namespace tessera

@@ -1,4 +1,5 @@
 #include "jobs/evaluate/evaluate_job.hpp"
+#include "jobs/evaluate/evaluate_figures.hpp"
 
 #include <cmath>
 
@@ -89,8 +90,12 @@ nlohmann::json run(Client& client, const JobSpec& job, OutputFile& output, std::
   if (job.model.as<EvaluateOptions>().metrics == "regression")
     return {{"metrics", regression(from_value<RegressionMoments>(*client.gather(results[0])), file, report)},
             {"kind", job.model.as<EvaluateOptions>().metrics}};
-  const ClassificationReport r{from_value<ClassificationCounts>(*client.gather(results[0])),
-                               from_value<AreaUnderCurve::Result>(*client.gather(results[1])).auc};
+  const auto area = from_value<AreaUnderCurve::Result>(*client.gather(results[1]));
+  const ClassificationReport r{from_value<ClassificationCounts>(*client.gather(results[0])), area.auc};
+  if (area.curve.cols() > 0) {
+    hdf5::write_matrix(file, "roc_fpr", area.curve.row(0).eval().data(), static_cast<std::uint64_t>(area.curve.cols()), 0);
+    hdf5::write_matrix(file, "roc_tpr", area.curve.row(1).eval().data(), static_cast<std::uint64_t>(area.curve.cols()), 0);
+  }
   return {{"metrics", classification(r, file, report)}, {"kind", job.model.as<EvaluateOptions>().metrics}};
 }
 
@@ -102,6 +107,7 @@ const JobType evaluate_job{"evaluate",
                            [] { return schema_of<EvaluateOptions>(); },
                            [] { return option_defaults<EvaluateOptions>(); },
                            [](const JobSpec& job, int) { return plan(job); },
-                           run};
+                           run,
+                           evaluate_figures};
 
 }  // namespace tessera

@@ -55,6 +55,6 @@ struct NoOptions {
 
 const JobType gram_job{"gram", "XᵀX and Xᵀy, blocked and tree-reduced. Output: `XtX`, `Xty`, `n`.",
                        [] { return schema_of<NoOptions>(); }, [] { return option_defaults<NoOptions>(); },
-                       [](const JobSpec& job, int) { return plan(job, check_inputs(job)); }, run};
+                       [](const JobSpec& job, int) { return plan(job, check_inputs(job)); }, run, nullptr};
 
 }  // namespace tessera

@@ -1,4 +1,5 @@
 #include "jobs/logistic/logistic_job.hpp"
+#include "jobs/logistic/logistic_figures.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -119,6 +120,13 @@ void require_models_fit_in_a_pass(const JobSpec& job, const XyData& in) {
                                  models, in.x.cols, bytes / 1e9, static_cast<double>(max_fold_statistics_bytes) / 1e9));
 }
 
+/// JSON has no NaN: a step that was not finite is null.
+nlohmann::json finite_or_null(const std::vector<double>& values) {
+  nlohmann::json out = nlohmann::json::array();
+  for (double v : values) out.push_back(std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr));
+  return out;
+}
+
 std::string describe(const ParamSet& params) {
   std::string out;
   for (const auto& [name, value] : params) out += fmt::format("{}{}={:.6g}", out.empty() ? "" : ", ", name, value);
@@ -208,7 +216,8 @@ class LogisticModel : public SearchModel {
       list.push_back({{"params", params_json(m.params)},
                       {"fold", m.fold < 0 ? nlohmann::json("all") : nlohmann::json(m.fold)},
                       {"iterations", m.solver.iterations()},
-                      {"converged", m.solver.converged()}});
+                      {"converged", m.solver.converged()},
+                      {"relative_steps", finite_or_null(m.solver.step_history())}});
       if (!m.solver.converged()) {
         ++not_converged;
         spdlog::warn("logistic: {} on {} did not converge in {} Newton steps (max_iter = {}); its scores are from the last iterate",
@@ -220,6 +229,7 @@ class LogisticModel : public SearchModel {
     summary["models"] = list;
     summary["newton_steps_max"] = most_iterations();
     summary["models_not_converged"] = not_converged;
+    summary["tol"] = options_.tol;
   }
 
  private:
@@ -290,6 +300,7 @@ const JobType logistic_job{"logistic",
                            schema,
                            [] { return option_defaults<LogisticOptions>(); },
                            plan_search_job<LogisticModel>,
-                           run_search_job<LogisticModel>};
+                           run_search_job<LogisticModel>,
+                           logistic_figures};
 
 }  // namespace tessera

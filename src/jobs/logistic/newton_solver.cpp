@@ -2,6 +2,7 @@
 
 #include <Eigen/Cholesky>
 #include <cmath>
+#include <limits>
 
 namespace tessera {
 
@@ -95,6 +96,7 @@ bool NewtonSolver::update(const LogisticStats& stats) {
   has_base_ = true;
   step_ = -hess.ldlt().solve(grad);
   const double scale = std::max(1.0, phi_.cwiseAbs().maxCoeff());
+  step_history_.push_back(step_.allFinite() ? step_.cwiseAbs().maxCoeff() / scale : std::numeric_limits<double>::quiet_NaN());
   if (!step_.allFinite() || step_.cwiseAbs().maxCoeff() <= tol_ * scale) {
     done_ = true;
     converged_ = step_.allFinite();

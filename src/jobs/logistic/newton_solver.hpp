@@ -15,6 +15,7 @@
 /// skip computing it), corrected after each step by a BFGS update.
 #include <Eigen/Core>
 #include <optional>
+#include <vector>
 
 #include "tessera/stats/pca.hpp"
 
@@ -56,6 +57,9 @@ class NewtonSolver {
   bool converged() const { return converged_; }
   /// Newton steps taken (accepted points less the start).
   int iterations() const { return iterations_; }
+  /// Per accepted point, its Newton step's largest move relative to the point (what is compared
+  /// with `tol`): how the model converged.
+  const std::vector<double>& step_history() const { return step_history_; }
   /// The last accepted point, as θ.
   Eigen::VectorXd solution() const { return t_ * base_phi_; }
 
@@ -69,6 +73,7 @@ class NewtonSolver {
   double base_objective_ = 0, step_length_ = 1;
   bool has_base_ = false, done_ = false, converged_ = false, reuse_hessian_ = false;
   int iterations_ = 0;
+  std::vector<double> step_history_;
 };
 
 }  // namespace tessera

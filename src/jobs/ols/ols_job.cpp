@@ -1,4 +1,5 @@
 #include "jobs/ols/ols_job.hpp"
+#include "jobs/ols/ols_figures.hpp"
 
 #include <cmath>
 #include <limits>
@@ -223,6 +224,7 @@ const JobType ols_job{"ols",
                       },
                       [] { return option_defaults<OlsOptions>(); },
                       [](const JobSpec& job, int) { return plan_first_pass(job, check_inputs(job)); },
-                      run};
+                      run,
+                      ols_figures};
 
 }  // namespace tessera

@@ -1,4 +1,5 @@
 #include "jobs/ridge/ridge_job.hpp"
+#include "tessera/search/search_figures.hpp"
 
 #include <chrono>
 
@@ -78,6 +79,7 @@ const JobType ridge_job{"ridge",
                         schema,
                         [] { return option_defaults<RidgeOptions>(); },
                         plan_search_job<RidgeModel>,
-                        run_search_job<RidgeModel>};
+                        run_search_job<RidgeModel>,
+                        search_figures};
 
 }  // namespace tessera

@@ -1,0 +1,120 @@
+#include "tessera/core/trace.hpp"
+
+#include <algorithm>
+
+namespace tessera::trace {
+
+namespace {
+thread_local Track this_thread_track = Track::scheduler;
+/// Spans open on this thread: only the outermost adds busy time (an HDF5 read inside a read task
+/// is not twice the work).
+thread_local std::array<int, track_count> open_spans{};
+}  // namespace
+
+const char* track_name(Track track) {
+  switch (track) {
+    case Track::scheduler: return "scheduler";
+    case Track::comm: return "comm";
+    case Track::compute: return "compute";
+    case Track::io: return "io";
+    case Track::store: return "store";
+  }
+  return "?";
+}
+
+const char* kind_name(Kind kind) {
+  switch (kind) {
+    case Kind::task: return "task";
+    case Kind::hdf5_read: return "hdf5";
+    case Kind::store_read: return "store read";
+    case Kind::store_write: return "store write";
+    case Kind::fetch_serve: return "fetch serve";
+    case Kind::fetch_receive: return "fetch";
+    case Kind::message: return "message";
+  }
+  return "?";
+}
+
+Recorder& Recorder::instance() {
+  static Recorder recorder;
+  return recorder;
+}
+
+void Recorder::set_epoch() {
+  epoch_ = std::chrono::steady_clock::now();
+  for (auto& b : busy_ns_) b.store(0, std::memory_order_relaxed);
+}
+
+void Recorder::start(std::size_t capacity) {
+  std::lock_guard lock(mutex_);
+  // Not value-initialised: the pages are touched only as events fill them.
+  events_.reset(new Event[std::max<std::size_t>(capacity, 1)]);
+  capacity_ = capacity;
+  size_ = 0;
+  dropped_ = 0;
+  set_epoch();
+  on_.store(true, std::memory_order_relaxed);
+}
+
+std::int64_t Recorder::now_ns() const {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - epoch_).count();
+}
+
+void Recorder::record(const Event& event) {
+  std::lock_guard lock(mutex_);
+  if (size_ < capacity_)
+    events_[size_++] = event;
+  else
+    ++dropped_;
+}
+
+std::uint16_t Recorder::name_id(std::string_view name) {
+  std::lock_guard lock(mutex_);
+  const auto it = name_ids_.find(std::string(name));
+  if (it != name_ids_.end()) return it->second;
+  const auto id = static_cast<std::uint16_t>(std::min<std::size_t>(names_.size(), 0xFFFF));
+  if (names_.size() < 0xFFFF) {
+    names_.emplace_back(name);
+    name_ids_.emplace(std::string(name), id);
+  }
+  return id;
+}
+
+void Recorder::set_thread_track(Track track) { this_thread_track = track; }
+Track Recorder::thread_track() { return this_thread_track; }
+
+Recorder::Snapshot Recorder::snapshot() {
+  Snapshot s;
+  {
+    std::lock_guard lock(mutex_);
+    s.events.assign(events_.get(), events_.get() + size_);
+    s.names = names_;
+    s.dropped = dropped_;
+  }
+  s.seconds = static_cast<double>(now_ns()) * 1e-9;
+  for (int t = 0; t < track_count; ++t) s.busy_seconds[t] = static_cast<double>(busy_ns_[t].load()) * 1e-9;
+  s.hdf5_bytes_read = hdf5_bytes_.load();
+  s.bytes_fetched = fetched_bytes_.load();
+  s.bytes_sent = sent_bytes_.load();
+  return s;
+}
+
+Span::Span(Kind kind, std::string_view name) : Span(Recorder::thread_track(), kind, name) {}
+
+Span::Span(Track track, Kind kind, std::string_view name) : recorder_(Recorder::instance()), enclosing_(this_thread_track) {
+  this_thread_track = track;
+  ++open_spans[static_cast<int>(track)];
+  event.track = track;
+  event.kind = kind;
+  if (recorder_.on()) event.name = recorder_.name_id(name);
+  event.start_ns = recorder_.now_ns();
+}
+
+Span::~Span() {
+  event.duration_ns = recorder_.now_ns() - event.start_ns;
+  if (--open_spans[static_cast<int>(event.track)] == 0) recorder_.add_busy(event.track, event.duration_ns);
+  if (recorder_.on()) recorder_.record(event);
+  this_thread_track = enclosing_;
+}
+
+}  // namespace tessera::trace
