@@ -2,6 +2,8 @@
 //   noop_throughput  independent no-op tasks per second
 //   tree_sum         a pairwise sum tree over 16,384 leaves
 //   chain            2,000 dependent tasks, one after another (per-task latency)
+// With --trace every rank keeps trace events, as `tessera run --trace` does, and the cost of
+// gathering them and writing the JSON is reported as trace_write.
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
 #include <chrono>
@@ -14,6 +16,9 @@
 #include "tessera/plan/tasks.hpp"
 #include "tessera/runtime/cluster.hpp"
 #include "tessera/runtime/memory.hpp"
+#include "tessera/runtime/trace_file.hpp"
+#include "tessera/core/trace.hpp"
+#include <cstring>
 
 namespace {
 using namespace tessera;
@@ -69,10 +74,24 @@ int main(int argc, char** argv) {
     return Value::of(Eigen::MatrixXd::Constant(1, 1, static_cast<double>(c.params.integer("i"))));
   });
   kernels.add("add_one", [](const KernelContext& c) { return Value::of((c.input(0)[0].array() + 1.0).matrix()); });
+  const bool traced = argc > 1 && std::strcmp(argv[1], "--trace") == 0;
+  world.barrier();
+  if (traced) trace::Recorder::instance().start(1'000'000);
   return run_cluster(world, kernels, [&](Client& client) {
     noop_throughput(client, world.size(), 100000);
     tree_sum(client, world.size(), 16384);
     chain(client, world.size(), 2000);
+    if (traced) {
+      const auto start = Clock::now();
+      const RunRecord record = client.profile(0);
+      const std::string document = chrome_trace_json(record, nlohmann::json::object());
+      std::uint64_t events = 0;
+      for (const auto& rank : record.ranks) events += rank.events.size() / sizeof(trace::Event);
+      std::cout << nlohmann::json{{"bench", "trace_write"}, {"ranks", world.size()}, {"workers", client.workers()},
+                                  {"events", events}, {"json_bytes", document.size()}, {"seconds", since(start)}}
+                       .dump()
+                << std::endl;
+    }
     return 0;
   });
 }

@@ -2,7 +2,7 @@
 """Runs tessera's benchmarks and prints one JSON line per measurement.
 
   bench/run_benchmarks.py [--build build/release] [--rows 4000000] [--cols 64]
-                          [--only runtime|gram|selection|logistic|checkpoint] [--sklearn]
+                          [--only runtime|gram|selection|logistic|checkpoint|trace] [--sklearn]
 
 Runtime: no-op throughput, a 16,384-leaf tree sum and a 2,000-task chain, on 1, 2 and 4 workers.
 Gram: the IO floor (one process reading X and y), the serial job (the same process also doing the
@@ -14,6 +14,7 @@ scikit-learn's GridSearchCV(n_jobs=2) on both. Times are the best of
 --repeat runs (the machine is noisy; the best run is the one least disturbed).
 """
 import argparse
+import time
 import json
 import os
 import subprocess
@@ -180,6 +181,42 @@ def checkpoint(build, repeat, data_dir, rows, cols):
               "resume_tasks_from_store": r["tasks_from_store"], "store_bytes": size})
 
 
+def tracing(build, repeat, data_dir, rows, cols):
+    """The trace's cost: the no-op benchmarks and the gram job, each without and with a trace,
+    alternated in one run (best of `repeat`)."""
+    workers = 2
+    plain, traced = {}, {}
+    for _ in range(repeat):
+        for target, extra in ((plain, []), (traced, ["--trace"])):
+            for line in run(["mpiexec", "-q", "-n", workers + 1, f"{build}/bench/bench_runtime", *extra]):
+                if line["bench"] not in target or line["seconds"] < target[line["bench"]]["seconds"]:
+                    target[line["bench"]] = line
+    for name in ("noop_throughput", "tree_sum", "chain"):
+        emit({"bench": f"trace_{name}", "workers": workers, "ranks": workers + 1, "tasks": plain[name]["tasks"],
+              "seconds_without_trace": plain[name]["seconds"], "seconds_with_trace": traced[name]["seconds"],
+              "ratio_with_trace": traced[name]["seconds"] / plain[name]["seconds"]})
+    emit(traced["trace_write"])
+    regression = regression_file(build, data_dir, rows, cols, 1)
+    job = job_file(data_dir, "tr_gram", regression, '[model]\ntype = "gram"\n')
+    trace_path = os.path.join(data_dir, "tr_gram.trace.json")
+    def timed(extra):
+        # The job's own seconds, and the whole process's (which includes gathering and writing the trace).
+        start = time.monotonic()
+        line = best_run(build, job, workers, 1, extra)
+        return line["seconds"], time.monotonic() - start
+    without, with_trace = [], []
+    for _ in range(repeat):
+        without.append(timed(()))
+        with_trace.append(timed(("--trace", trace_path)))
+    emit({"bench": "trace_gram", "workers": workers, "ranks": workers + 1, "rows": rows, "cols": cols,
+          "seconds_without_trace": min(s for s, _ in without), "seconds_with_trace": min(s for s, _ in with_trace),
+          "ratio_with_trace": min(s for s, _ in with_trace) / min(s for s, _ in without),
+          "process_seconds_without_trace": min(w for _, w in without),
+          "process_seconds_with_trace": min(w for _, w in with_trace),
+          "process_ratio_with_trace": min(w for _, w in with_trace) / min(w for _, w in without),
+          "trace_bytes": os.path.getsize(trace_path)})
+
+
 def best_run(build, job, workers, repeat, extra=()):
     """The fastest of `repeat` runs of `tessera run JOB --json` on `workers` workers."""
     return min((run(["mpiexec", "-q", "-n", workers + 1, f"{build}/tessera", "run", job, "--json", *extra])[-1]
@@ -192,7 +229,7 @@ def main():
     p.add_argument("--rows", type=int, default=4_000_000)
     p.add_argument("--cols", type=int, default=64)
     p.add_argument("--repeat", type=int, default=3)
-    p.add_argument("--only", choices=["runtime", "gram", "selection", "logistic", "checkpoint"])
+    p.add_argument("--only", choices=["runtime", "gram", "selection", "logistic", "checkpoint", "trace"])
     p.add_argument("--sklearn", action="store_true", help="also time scikit-learn's GridSearchCV on the selection data")
     p.add_argument("--data-dir", default="build/bench-data")
     a = p.parse_args()
@@ -206,6 +243,8 @@ def main():
         logistic(a.build, a.repeat, a.data_dir, a.sklearn, 1_000_000, 32)
     if a.only == "checkpoint":
         checkpoint(a.build, a.repeat, a.data_dir, a.rows, a.cols)
+    if a.only == "trace":
+        tracing(a.build, a.repeat, a.data_dir, a.rows, a.cols)
 
 
 if __name__ == "__main__":

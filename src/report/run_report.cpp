@@ -65,7 +65,8 @@ Section run_summary_section(const nlohmann::json& trace) {
   const double wall = profile.at("wall_seconds").get<double>();
   const double critical = profile.at("critical_path_seconds").get<double>();
   section.intro = fmt::format(
-      "Wall time {:.3f} s on {} rank(s); {} tasks run, {} read from the checkpoint store; {:.2f} passes over the data. "
+      "Wall time {:.3f} s on {} rank(s); {} tasks run, {} read from the checkpoint store; the data read {:.2f} times from HDF5 "
+      "(chunk reads ÷ chunks). "
       "The critical path (the longest chain of dependent tasks, by their run times) is {:.3f} s, {:.0f}% of the wall time.",
       wall, profile.at("ranks").size(), profile.at("tasks").get<std::uint64_t>(),
       profile.at("tasks_from_store").get<std::uint64_t>(), profile.at("passes").get<double>(), critical,
@@ -104,7 +105,7 @@ Section timeline_section(const nlohmann::json& trace) {
   std::map<std::pair<int, int>, int> row_of;
   for (const Slice& s : stream.slices)
     if (in_stream(s)) row_of.emplace(std::pair{s.pid, s.tid}, 0);
-  Timeline timeline{"Tasks on each rank and thread over time", "time since the start (s)", "rank, thread", {}, {}, {}};
+  Timeline timeline{"Tasks on each rank and thread over time", "time since the start (s)", "rank, thread", {}, {}, {}, 0.0};
   for (auto& [key, row] : row_of) {
     row = static_cast<int>(timeline.rows.size());
     const auto name = stream.thread_names.find(key);

@@ -765,6 +765,7 @@ std::string svg(const Timeline& timeline) {
   const std::size_t rows = timeline.rows.size();
   const auto& spans = timeline.spans;
   Range xs;
+  if (timeline.origin && std::isfinite(*timeline.origin)) xs.add(*timeline.origin);
   for (const Span& s : spans)
     if (valid_span(s, rows)) {
       xs.add(s.start);

@@ -105,7 +105,7 @@ JobProfile JobProfile::from_json(const nlohmann::json& j) {
 std::vector<std::string> JobProfile::to_lines() const {
   std::vector<std::string> lines;
   lines.push_back(fmt::format("profile: wall {:.3f} s, critical path {:.3f} s ({:.0f}% of wall); {} tasks, {} from the "
-                              "store; {:.2f} passes over the data",
+                              "store; the data read {:.2f} times from HDF5",
                               wall_seconds, critical_path_seconds,
                               wall_seconds > 0 ? 100 * critical_path_seconds / wall_seconds : 0.0, tasks, tasks_from_store,
                               passes));

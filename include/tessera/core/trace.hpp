@@ -16,6 +16,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -56,6 +57,7 @@ struct Event {
   std::uint8_t inputs_fetched = 0; ///< inputs fetched from peers
 };
 static_assert(sizeof(Event) <= 64, "a trace event must stay within 64 bytes");
+static_assert(std::is_trivially_copyable_v<Event>, "events are copied as bytes between ranks");
 
 class Recorder {
  public:
@@ -99,7 +101,8 @@ class Recorder {
   std::atomic<bool> on_{false};
   std::chrono::steady_clock::time_point epoch_ = std::chrono::steady_clock::now();
   std::mutex mutex_;  // events and names: uncontended, tens of nanoseconds
-  std::unique_ptr<Event[]> events_;
+  /// Its own mapping (kept to the process's end): pages are touched only as events fill them.
+  Event* events_ = nullptr;
   std::size_t capacity_ = 0, size_ = 0;
   std::uint64_t dropped_ = 0;
   std::vector<std::string> names_;

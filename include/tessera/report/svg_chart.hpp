@@ -10,6 +10,7 @@
 /// chart.series.push_back({.name = "mean", .x = alphas, .y = means, .y_err = stds});
 /// std::string figure = svg(chart);   // <svg class="plot" ...>...</svg>
 /// @endcode
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,7 +72,7 @@ struct Span {
 /// A task stream: one horizontal band per row ("rank 1 compute"), a rect per span. Stays small
 /// for hundreds of thousands of spans: spans narrower than a pixel are merged per row into
 /// pixel columns, coloured by the legend entry covering most of the column and shaded by how
-/// much of it is covered; at most 20,000 wider spans are drawn one by one, the widest 2,000 of
+/// much of it is covered; at most 10,000 wider spans are drawn one by one, the widest 2,000 of
 /// them with their tooltip.
 struct Timeline {
   std::string title;
@@ -80,6 +81,8 @@ struct Timeline {
   std::vector<std::string> rows;
   std::vector<std::string> legend;
   std::vector<Span> spans;  ///< spans of rows out of range, non-finite or ending before they start are skipped
+  /// Where the time axis starts (the job's start, before any span), if not at the first span.
+  std::optional<double> origin;
 };
 std::string svg(const Timeline& timeline);
 

@@ -16,7 +16,8 @@ std::vector<report::Section> logistic_figures(const ResultsFile& results, const 
   for (const auto& m : summary.at("models")) {
     report::Series s;
     const auto& fold = m.at("fold");
-    s.name = fmt::format("{} {}", m.at("params").dump(), fold.is_string() ? "refit" : fmt::format("fold {}", fold.get<int>()));
+    for (const auto& [name, value] : m.at("params").items()) s.name += fmt::format("{}={:.4g}, ", name, value.get<double>());
+    s.name += fold.is_string() ? "refit" : fmt::format("fold {}", fold.get<int>());
     int iteration = 0;
     for (const auto& step : m.value("relative_steps", nlohmann::json::array())) {
       if (!step.is_null()) {
