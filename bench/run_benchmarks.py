@@ -196,6 +196,7 @@ def tracing(build, repeat, data_dir, rows, cols):
               "seconds_without_trace": plain[name]["seconds"], "seconds_with_trace": traced[name]["seconds"],
               "ratio_with_trace": traced[name]["seconds"] / plain[name]["seconds"]})
     emit(traced["trace_write"])
+    emit(traced["trace_event_cost"])
     regression = regression_file(build, data_dir, rows, cols, 1)
     job = job_file(data_dir, "tr_gram", regression, '[model]\ntype = "gram"\n')
     trace_path = os.path.join(data_dir, "tr_gram.trace.json")

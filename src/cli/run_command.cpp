@@ -93,6 +93,9 @@ int run_command(const boost::mpi::communicator& world, const RunOptions& options
                    shared ? fmt::format(" ({} more were identical to a task already submitted and used its result)", shared) : "",
                    job.output.path);
       for (const std::string& line : record.profile.to_lines()) spdlog::info("{}", line);
+      // -v: the kernel times as before the profile, one line each, for scripts that read them.
+      for (const auto& [kernel, time] : client.stats().kernels)
+        spdlog::debug("  {:<12} {:>7} tasks {:>9.3f} s", kernel, time.tasks, time.seconds);
       if (trace_out || report_out) {
         const nlohmann::json about = {{"type", job.model.type}, {"job_file", job.file}, {"output", job.output.path},
                                       {"summary", summary}};

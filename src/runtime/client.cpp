@@ -316,6 +316,16 @@ struct ClientState {
     if (failure) std::rethrow_exception(failure);
   }
 
+  /// Makes progress until every rank's reply has arrived.
+  template <class Reply>
+  void wait_for_replies(const std::vector<std::optional<Reply>>& replies) {
+    const auto all_in = [&] { return std::all_of(replies.begin(), replies.end(), [](const auto& r) { return r.has_value(); }); };
+    while (!all_in()) {
+      throw_if_failed();
+      pump();
+    }
+  }
+
   void wait(const TaskKey& key) {
     for (;;) {
       throw_if_failed();
@@ -443,15 +453,7 @@ std::vector<protocol::StoreStats> Client::store_stats() {
   s.stats_replies.assign(static_cast<std::size_t>(s.mailbox.size()), std::nullopt);
   s.stats_replies[0] = protocol::StoreStats{};
   for (int r = 1; r < s.mailbox.size(); ++r) s.mailbox.post(r, Tag::stats_request, protocol::Empty{});
-  auto all_in = [&] {
-    for (const auto& r : s.stats_replies)
-      if (!r) return false;
-    return true;
-  };
-  while (!all_in()) {
-    s.throw_if_failed();
-    s.pump();
-  }
+  s.wait_for_replies(s.stats_replies);
   std::vector<protocol::StoreStats> out;
   for (const auto& r : s.stats_replies) out.push_back(*r);
   return out;
@@ -468,16 +470,9 @@ RunRecord Client::profile(double wall_seconds) {
   const auto size = static_cast<std::size_t>(s.mailbox.size());
   s.profile_replies.assign(size, std::nullopt);
   for (int r = 1; r < s.mailbox.size(); ++r) s.mailbox.post(r, Tag::profile_request, protocol::Empty{});
+  if (s.local()) s.local_checkpoint.flushed(std::chrono::steady_clock::now() + std::chrono::seconds(5));
   s.profile_replies[0] = this_rank_profile();
-  auto all_in = [&] {
-    for (const auto& r : s.profile_replies)
-      if (!r) return false;
-    return true;
-  };
-  while (!all_in()) {
-    s.throw_if_failed();
-    s.pump();
-  }
+  s.wait_for_replies(s.profile_replies);
   RunRecord record;
   JobProfile& p = record.profile;
   p.wall_seconds = wall_seconds;

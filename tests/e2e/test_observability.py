@@ -202,6 +202,34 @@ class Trace(TempDirTest):
         self.assertEqual(sum(r["tasks_from_store"] for r in again["profile"]["ranks"]), again["tasks_from_store"])
         self.assertEqual(again["profile"]["passes"], 0, "nothing read from HDF5 when every result was stored")
 
+    def test_every_kind_of_report_is_drawn(self):
+        # (Opened in a browser and checked against references by test_report, in release builds.)
+        cls_data = self.generate("cls.h5", 6_000, 4, kind="classification")
+        jobs = {
+            "gram": self.gram_job(),
+            "ols": self.write_job("ols.toml", {"path": self.data}, {"type": "ols"}, {"path": self.path("ols.h5")}),
+            "ridge": self.write_job("ridge.toml", {"path": self.data}, {"type": "ridge"}, {"path": self.path("ridge.h5")},
+                                    "[cv]\nfolds = 3\n[search]\ngrid = { alpha = { logspace = [-2, 2, 3] } }\n"),
+            "logistic": self.write_job("logistic.toml", {"path": cls_data}, {"type": "logistic"},
+                                       {"path": self.path("logistic.h5")},
+                                       "[cv]\nfolds = 2\n[search]\ngrid = { C = [0.1, 10.0] }\n"),
+            "evaluate": self.write_job("evaluate.toml", {"path": cls_data, "predictions": "expected_y"},
+                                       {"type": "evaluate", "metrics": "classification"}, {"path": self.path("evaluate.h5")}),
+        }
+        expected = {"gram": [], "ols": ["Coefficients"], "ridge": ["against alpha"], "logistic": ["Convergence", "against C"],
+                    "evaluate": ["Confusion matrix", "ROC curve"]}
+        for name, job in jobs.items():
+            page = self.path(f"{name}.html")
+            r = tessera(["run", job, "--report", page], ranks=2)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(page) as f:
+                html = f.read()
+            titles = re.findall(r'<text class="title"[^>]*>([^<]+)</text>', html)
+            self.assertEqual(len(titles), html.count('<svg class="plot"'), name)
+            for want in expected[name] + ["Tasks on each rank"]:
+                self.assertTrue(any(want in t for t in titles), f"{name}: no '{want}' in {titles}")
+            self.assertNotIn("<script", html)
+
     def test_trace_path_checked_before_any_work(self):
         job = self.gram_job()
         r = tessera(["run", job, "--trace", self.path("missing/trace.json")], ranks=3)
