@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <new>
+#include <thread>
 
 namespace tessera::trace {
 
@@ -50,20 +51,18 @@ void Recorder::set_epoch() {
 }
 
 void Recorder::start(std::size_t capacity) {
-  std::lock_guard lock(mutex_);
-  // Its own mapping, not the heap's: the pages are touched only as events fill them, and the
-  // allocator's heap is left as it was (a large block there made every later task slower: the
-  // 2,000-task chain benchmark took 3x as long).
+  on_.store(false, std::memory_order_relaxed);
+  // Its own mapping, not the heap's: the pages are touched only as events fill them.
   if (events_) munmap(events_, std::max<std::size_t>(capacity_, 1) * sizeof(Event));
   const std::size_t bytes = std::max<std::size_t>(capacity, 1) * sizeof(Event);
   void* memory = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (memory == MAP_FAILED) throw std::bad_alloc();
   events_ = static_cast<Event*>(memory);
   capacity_ = capacity;
-  size_ = 0;
-  dropped_ = 0;
+  reserved_.store(0);
+  written_.store(0);
   set_epoch();
-  on_.store(true, std::memory_order_relaxed);
+  on_.store(true, std::memory_order_release);
 }
 
 std::int64_t Recorder::now_ns() const {
@@ -71,15 +70,14 @@ std::int64_t Recorder::now_ns() const {
 }
 
 void Recorder::record(const Event& event) {
-  std::lock_guard lock(mutex_);
-  if (size_ < capacity_)
-    events_[size_++] = event;
-  else
-    ++dropped_;
+  const std::uint64_t slot = reserved_.fetch_add(1, std::memory_order_relaxed);
+  if (slot >= capacity_) return;  // counted as dropped: reserved_ - capacity_
+  events_[slot] = event;
+  written_.fetch_add(1, std::memory_order_release);
 }
 
 std::uint16_t Recorder::name_id(std::string_view name) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(names_mutex_);
   const auto it = name_ids_.find(std::string(name));
   if (it != name_ids_.end()) return it->second;
   const auto id = static_cast<std::uint16_t>(std::min<std::size_t>(names_.size(), 0xFFFF));
@@ -90,16 +88,39 @@ std::uint16_t Recorder::name_id(std::string_view name) {
   return id;
 }
 
+namespace {
+/// Lookups by string_view without building a string.
+struct NameHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+}  // namespace
+
+std::uint16_t Recorder::cached_name_id(std::string_view name) {
+  thread_local std::unordered_map<std::string, std::uint16_t, NameHash, std::equal_to<>> cache;
+  if (const auto it = cache.find(name); it != cache.end()) return it->second;
+  const std::uint16_t id = name_id(name);
+  cache.emplace(std::string(name), id);
+  return id;
+}
+
 void Recorder::set_thread_track(Track track) { this_thread_track = track; }
 Track Recorder::thread_track() { return this_thread_track; }
 
 Recorder::Snapshot Recorder::snapshot() {
   Snapshot s;
+  const std::uint64_t reserved = reserved_.load(std::memory_order_relaxed);
+  const std::uint64_t kept = std::min<std::uint64_t>(reserved, capacity_);
+  // A thread that took a slot may still be writing it: wait for it (microseconds; the job is over,
+  // so a slot never written would be a thread stuck inside a span — then take what is written).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+  while (written_.load(std::memory_order_acquire) < kept && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::yield();
+  if (events_) s.events.assign(events_, events_ + std::min<std::uint64_t>(kept, written_.load(std::memory_order_acquire)));
+  s.dropped = reserved - kept;
   {
-    std::lock_guard lock(mutex_);
-    if (events_) s.events.assign(events_, events_ + size_);
+    std::lock_guard lock(names_mutex_);
     s.names = names_;
-    s.dropped = dropped_;
   }
   s.seconds = static_cast<double>(now_ns()) * 1e-9;
   for (int t = 0; t < track_count; ++t) s.busy_seconds[t] = static_cast<double>(busy_ns_[t].load()) * 1e-9;
@@ -116,7 +137,7 @@ Span::Span(Track track, Kind kind, std::string_view name) : recorder_(Recorder::
   ++open_spans[static_cast<int>(track)];
   event.track = track;
   event.kind = kind;
-  if (recorder_.on()) event.name = recorder_.name_id(name);
+  if (recorder_.on()) event.name = recorder_.cached_name_id(name);
   event.start_ns = recorder_.now_ns();
 }
 

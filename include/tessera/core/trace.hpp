@@ -75,6 +75,8 @@ class Recorder {
   void add_busy(Track track, std::int64_t ns) { busy_ns_[static_cast<int>(track)].fetch_add(ns, std::memory_order_relaxed); }
   /// A name's index in names() (kernels, messages); stable for the process.
   std::uint16_t name_id(std::string_view name);
+  /// The same, looked up in this thread's cache first.
+  std::uint16_t cached_name_id(std::string_view name);
 
   /// This thread's track (set once by whoever starts the thread).
   static void set_thread_track(Track track);
@@ -100,11 +102,13 @@ class Recorder {
   Recorder() = default;
   std::atomic<bool> on_{false};
   std::chrono::steady_clock::time_point epoch_ = std::chrono::steady_clock::now();
-  std::mutex mutex_;  // events and names: uncontended, tens of nanoseconds
   /// Its own mapping (kept to the process's end): pages are touched only as events fill them.
+  /// A recording thread takes a slot with one atomic increment, writes it, then counts it
+  /// written: no lock on the path every task takes.
   Event* events_ = nullptr;
-  std::size_t capacity_ = 0, size_ = 0;
-  std::uint64_t dropped_ = 0;
+  std::size_t capacity_ = 0;
+  std::atomic<std::uint64_t> reserved_{0}, written_{0};
+  std::mutex names_mutex_;  // taken once per name and thread (each thread caches its lookups)
   std::vector<std::string> names_;
   std::unordered_map<std::string, std::uint16_t> name_ids_;
   std::array<std::atomic<std::int64_t>, track_count> busy_ns_{};
