@@ -100,13 +100,19 @@ int run_command(const boost::mpi::communicator& world, const RunOptions& options
         const nlohmann::json about = {{"type", job.model.type}, {"job_file", job.file}, {"output", job.output.path},
                                       {"summary", summary}};
         const std::string document = chrome_trace_json(record, about);
-        if (trace_out) {
-          write_and_commit(*trace_out, document);
-          spdlog::info("wrote the trace {} (open it in https://ui.perfetto.dev or chrome://tracing)", options.trace_file);
-        }
-        if (report_out) {
-          write_and_commit(*report_out, report_html(nlohmann::json::parse(document), job.output.path));
-          spdlog::info("wrote the report {}", options.report_file);
+        // The results are committed already: a trace or report that cannot be written (a disk
+        // that filled meanwhile) is a warning, not a failed job.
+        try {
+          if (trace_out) {
+            write_and_commit(*trace_out, document);
+            spdlog::info("wrote the trace {} (open it in https://ui.perfetto.dev or chrome://tracing)", options.trace_file);
+          }
+          if (report_out) {
+            write_and_commit(*report_out, report_html(nlohmann::json::parse(document), job.output.path));
+            spdlog::info("wrote the report {}", options.report_file);
+          }
+        } catch (const std::exception& e) {
+          spdlog::warn("{}; the results are in {}", e.what(), job.output.path);
         }
         if (const std::uint64_t dropped = document_dropped(record); dropped)
           spdlog::warn("trace: {} events past the limit of {} per rank were not kept (--trace-events); the profile's "
