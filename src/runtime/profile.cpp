@@ -72,36 +72,6 @@ nlohmann::json JobProfile::to_json() const {
   return j;
 }
 
-JobProfile JobProfile::from_json(const nlohmann::json& j) {
-  JobProfile p;
-  p.wall_seconds = j.at("wall_seconds").get<double>();
-  p.critical_path_seconds = j.at("critical_path_seconds").get<double>();
-  p.passes = j.at("passes").get<double>();
-  p.tasks = j.at("tasks").get<std::uint64_t>();
-  p.tasks_from_store = j.at("tasks_from_store").get<std::uint64_t>();
-  for (const auto& r : j.at("ranks")) {
-    RankSummary s;
-    s.rank = r.at("rank").get<int>();
-    s.host = r.at("host").get<std::string>();
-    s.seconds = r.at("seconds").get<double>();
-    for (int t = 0; t < trace::track_count; ++t)
-      s.busy_seconds[t] = r.at("busy_fraction").at(trace::track_name(static_cast<trace::Track>(t))).get<double>() * s.seconds;
-    s.tasks = r.at("tasks").get<std::uint64_t>();
-    s.tasks_loaded = r.at("tasks_from_store").get<std::uint64_t>();
-    s.hdf5_bytes_read = r.at("hdf5_bytes_read").get<std::uint64_t>();
-    s.bytes_fetched = r.at("bytes_fetched").get<std::uint64_t>();
-    s.bytes_sent = r.at("bytes_sent").get<std::uint64_t>();
-    s.peak_memory_bytes = r.at("peak_memory_bytes").get<std::uint64_t>();
-    s.events = r.at("trace_events").get<std::uint64_t>();
-    s.dropped_events = r.at("trace_events_dropped").get<std::uint64_t>();
-    p.ranks.push_back(std::move(s));
-  }
-  for (const auto& k : j.at("kernels"))
-    p.kernels.push_back({k.at("kernel").get<std::string>(), k.at("tasks").get<std::uint64_t>(),
-                         k.at("total_seconds").get<double>(), k.at("max_seconds").get<double>()});
-  return p;
-}
-
 std::vector<std::string> JobProfile::to_lines() const {
   std::vector<std::string> lines;
   lines.push_back(fmt::format("profile: wall {:.3f} s, critical path {:.3f} s ({:.0f}% of wall); {} tasks, {} from the "

@@ -47,11 +47,11 @@ std::string inputs_text(const Event& e) {
   return fmt::format("{} held here, {} fetched from peers", e.inputs_local, e.inputs_fetched);
 }
 
-void append_event(fmt::memory_buffer& out, const Event& e, int rank, const std::vector<std::string>& names) {
-  const std::string& name = e.name < names.size() ? names[e.name] : names.empty() ? std::string("?") : names.back();
-  const nlohmann::json name_json = name;
+/// `quoted`: the rank's names as JSON strings, escaped once rather than per event.
+void append_event(fmt::memory_buffer& out, const Event& e, int rank, const std::vector<std::string>& quoted) {
+  const std::string_view name = e.name < quoted.size() ? std::string_view(quoted[e.name]) : std::string_view("\"?\"");
   fmt::format_to(std::back_inserter(out), R"(,{{"ph":"X","pid":{},"tid":{},"ts":{},"dur":{},"name":{},"cat":"{}","args":{{)",
-                 rank, tid_of(e.track), micros(e.start_ns), micros(std::max<std::int64_t>(e.duration_ns, 0)), name_json.dump(),
+                 rank, tid_of(e.track), micros(e.start_ns), micros(std::max<std::int64_t>(e.duration_ns, 0)), name,
                  trace::kind_name(e.kind));
   bool first = true;
   auto arg = [&](std::string_view key, const auto& value) {
@@ -124,7 +124,9 @@ std::string chrome_trace_json(const RunRecord& record, const nlohmann::json& job
       meta(pid, tid_of(track), "thread_name", {{"name", trace::track_name(track)}});
       meta(pid, tid_of(track), "thread_sort_index", {{"sort_index", t}});
     }
-    for (const Event& e : events_of(rank)) append_event(out, e, pid, rank.names);
+    std::vector<std::string> quoted;
+    for (const std::string& name : rank.names) quoted.push_back(nlohmann::json(name).dump());
+    for (const Event& e : events_of(rank)) append_event(out, e, pid, quoted);
   }
   nlohmann::json tessera;
   tessera["job"] = job;

@@ -12,7 +12,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -47,7 +46,7 @@ struct Event {
   std::int64_t duration_ns = 0;
   TaskKey key;                   ///< the task (or the fetched result); zero for other events
   std::uint64_t bytes_in = 0;    ///< inputs' bytes (fetch: the bytes sent or received)
-  std::uint64_t bytes_out = 0;   ///< result's bytes (hdf5_read: the bytes read)
+  std::uint64_t bytes_out = 0;   ///< result's bytes (hdf5_read: bytes read; message: tasks it carried)
   std::int32_t chunk = -1;       ///< the task's chunk index, -1 if it has none
   std::int16_t peer = -1;        ///< fetch: the other rank
   std::uint16_t name = 0;        ///< index into the recorder's names (the kernel's, or the message's)

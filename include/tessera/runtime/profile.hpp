@@ -46,7 +46,6 @@ struct JobProfile {
   nlohmann::json to_json() const;
   /// The lines printed on stderr at the end of a job.
   std::vector<std::string> to_lines() const;
-  static JobProfile from_json(const nlohmann::json& json);
 };
 
 /// What this rank measured, with its trace events when a trace is being kept.
