@@ -17,6 +17,7 @@ import argparse
 import time
 import json
 import os
+import statistics
 import subprocess
 import sys
 
@@ -185,18 +186,32 @@ def tracing(build, repeat, data_dir, rows, cols):
     """The trace's cost: the no-op benchmarks and the gram job, each without and with a trace,
     alternated in one run (best of `repeat`)."""
     workers = 2
-    plain, traced = {}, {}
+    plain, traced = {}, {}  # bench name -> its lines, one per run, in the order they ran
     for _ in range(repeat):
         for target, extra in ((plain, []), (traced, ["--trace"])):
             for line in run(["mpiexec", "-q", "-n", workers + 1, f"{build}/bench/bench_runtime", *extra]):
-                if line["bench"] not in target or line["seconds"] < target[line["bench"]]["seconds"]:
-                    target[line["bench"]] = line
+                target.setdefault(line["bench"], []).append(line)
+    seconds = lambda lines: [l["seconds"] for l in lines]
+    cost = min(traced["trace_event_cost"], key=lambda l: l["ns_per_event"])
+    # Events per task from the traced runs' own count: what the trace adds to a task is that many
+    # events at (a kept event's cost - an untraced span's cost).
+    events = traced["trace_write"][0]["events"]
+    tasks = sum(traced[name][0]["tasks"] for name in ("noop_throughput", "tree_sum", "chain"))
+    added_ns = events / tasks * (cost["ns_per_event"] - cost["ns_per_span_untraced"])
     for name in ("noop_throughput", "tree_sum", "chain"):
-        emit({"bench": f"trace_{name}", "workers": workers, "ranks": workers + 1, "tasks": plain[name]["tasks"],
-              "seconds_without_trace": plain[name]["seconds"], "seconds_with_trace": traced[name]["seconds"],
-              "ratio_with_trace": traced[name]["seconds"] / plain[name]["seconds"]})
-    emit(traced["trace_write"])
-    emit(traced["trace_event_cost"])
+        without, with_trace = seconds(plain[name]), seconds(traced[name])
+        # The machine's noise is larger than the effect: the pairs (one run without, the next with)
+        # share the machine's state of the moment, so the median of their ratios is the figure
+        # least moved by it; the best and the median of each side are given as well.
+        emit({"bench": f"trace_{name}", "workers": workers, "ranks": workers + 1, "tasks": plain[name][0]["tasks"],
+              "runs": len(without), "seconds_without_trace": min(without), "seconds_with_trace": min(with_trace),
+              "ratio_with_trace": min(with_trace) / min(without),
+              "median_ratio_with_trace": statistics.median(with_trace) / statistics.median(without),
+              "median_paired_ratio_with_trace": statistics.median(t / p for p, t in zip(without, with_trace)),
+              "events_per_task": events / tasks, "trace_ns_per_task": added_ns,
+              "computed_ratio_with_trace": 1 + added_ns * 1e-9 / (min(without) / plain[name][0]["tasks"])})
+    emit(traced["trace_write"][0])
+    emit(cost)
     regression = regression_file(build, data_dir, rows, cols, 1)
     job = job_file(data_dir, "tr_gram", regression, '[model]\ntype = "gram"\n')
     trace_path = os.path.join(data_dir, "tr_gram.trace.json")

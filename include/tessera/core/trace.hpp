@@ -64,6 +64,8 @@ class Recorder {
 
   /// Starts keeping events, at most `capacity` of them; the epoch is now. Busy times restart too.
   void start(std::size_t capacity);
+  /// Stops keeping events (those kept stay, for snapshot()); spans then only add busy time.
+  void stop() { on_.store(false, std::memory_order_relaxed); }
   /// Only the epoch (busy times and counters are kept without a trace).
   void set_epoch();
   bool on() const { return on_.load(std::memory_order_relaxed); }
