@@ -1,4 +1,4 @@
-# tessera_add_mpi_test(NAME TARGET RANKS r1 r2 ... [TIMEOUT s])
+# tessera_add_mpi_test(NAME TARGET RANKS r1 r2 ... [TIMEOUT s] [ENV VAR=value...] [LABELS l...])
 # Registers one ctest per rank count, run under mpiexec. TIMEOUT turns a deadlock into a failure;
 # PROCESSORS tells ctest how many slots each run takes. Running as root and more ranks than cores
 # (oversubscription) are allowed through the environment, so nobody has to ask for it.
@@ -10,7 +10,7 @@ set(TESSERA_MPI_TEST_ENV
   OMPI_MCA_mpi_yield_when_idle=1)
 
 function(tessera_add_mpi_test name target)
-  cmake_parse_arguments(ARG "" "TIMEOUT" "RANKS" ${ARGN})
+  cmake_parse_arguments(ARG "" "TIMEOUT" "RANKS;ENV;LABELS" ${ARGN})
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 180)
   endif()
@@ -22,7 +22,7 @@ function(tessera_add_mpi_test name target)
     set_tests_properties(${test_name} PROPERTIES
       TIMEOUT ${ARG_TIMEOUT}
       PROCESSORS ${ranks}
-      LABELS "mpi"
-      ENVIRONMENT "${TESSERA_MPI_TEST_ENV}")
+      LABELS "mpi;${ARG_LABELS}"
+      ENVIRONMENT "${TESSERA_MPI_TEST_ENV};${ARG_ENV}")
   endforeach()
 endfunction()

@@ -14,9 +14,13 @@ SOURCE_DIR = os.environ.get("TESSERA_SOURCE_DIR", os.path.join(os.path.dirname(_
 TIMEOUT = 120
 
 
-def tessera(args, ranks=3, cwd=None, timeout=TIMEOUT):
-    """Runs `mpiexec -n RANKS tessera ARGS`; returns the CompletedProcess (text output)."""
-    cmd = [MPIEXEC, "-q", "-n", str(ranks), BIN] + [str(a) for a in args]
+def tessera(args, ranks=3, cwd=None, timeout=TIMEOUT, mca=None):
+    """Runs `mpiexec -n RANKS tessera ARGS`; returns the CompletedProcess (text output).
+    `mca`: Open MPI parameters for this run, e.g. {"btl": "self,tcp"}."""
+    cmd = [MPIEXEC, "-q", "-n", str(ranks)]
+    for name, value in (mca or {}).items():
+        cmd += ["--mca", name, value]
+    cmd += [BIN] + [str(a) for a in args]
     return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout)
 
 

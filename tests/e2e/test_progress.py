@@ -3,7 +3,9 @@ redrawn in place on a terminal, never on stdout (where the JSON summary stays th
 import os
 import pty
 import re
+import shutil
 import subprocess
+import tempfile
 
 from tessera_e2e import BIN, MPIEXEC, TempDirTest, last_json, tessera
 
@@ -13,9 +15,22 @@ PHASE = re.compile(r", Newton pass \d+ of at most 101, \d+ model\(s\) active, ")
 
 
 class Progress(TempDirTest):
+    @classmethod
+    def setUpClass(cls):
+        # One data file for the class: making it is most of a test's time under ASan.
+        cls.shared = tempfile.mkdtemp(prefix="tessera-progress-")
+        cls.data = os.path.join(cls.shared, "cls.h5")
+        r = tessera(["generate", "classification", "--rows", 1_000_000, "--cols", 8, "--seed", 7, "--chunk-rows", 8_000,
+                     cls.data], ranks=2)
+        assert r.returncode == 0, r.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.shared, ignore_errors=True)
+
     def setUp(self):
         super().setUp()
-        data = self.generate("cls.h5", 1_000_000, 8, kind="classification", extra=("--chunk-rows", 8_000))
+        data = self.data
         self.job = self.write_job("logistic.toml", {"path": data}, {"type": "logistic"}, {"path": self.path("out.h5"),
                                   "overwrite": True},
                                   '[cv]\nfolds = 3\n[search]\ngrid = { C = { logspace = [-2, 2, 4] } }\nscoring = "accuracy"\n')

@@ -57,6 +57,8 @@ class Resume(TempDirTest):
     def job(self, name, store):
         """A job file and its output, both named after the store (one per run being tested)."""
         kind, rows, cols, chunk, model, extra = self.JOBS[name]
+        if not FULL and kind == "regression":
+            rows //= 4  # under ASan a quarter of the rows runs as long (the drain tests' job is not cut)
         data = os.path.join(self.shared, f"{kind}.h5")
         if not os.path.exists(data):
             r = tessera(["generate", kind, "--rows", rows, "--cols", cols, "--seed", 7, "--chunk-rows", chunk, data], ranks=2)
