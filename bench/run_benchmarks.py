@@ -233,6 +233,54 @@ def tracing(build, repeat, data_dir, rows, cols):
           "trace_bytes": os.path.getsize(trace_path)})
 
 
+def scheduler(build, repeat):
+    """Rank 0's scheduler at 2 to 10,000 workers, by simulation (bench_scheduler), with rank 0's
+    cost per task outside the Scheduler (the Client's message handling and MPI's) measured here on
+    real ranks: the no-op benchmark's seconds per task on 2 workers less the Scheduler's share.
+    Then the predictions for a 4 TB dataset on 1,000 nodes of 64 cores (docs/scaling.md states
+    the assumptions)."""
+    noop = min((l for _ in range(repeat)
+                for l in run(["mpiexec", "-q", "-n", 3, f"{build}/bench/bench_runtime", "--only", "noop_throughput"])),
+               key=lambda l: l["seconds"])
+    rank0_seconds_per_task = noop["seconds"] / noop["tasks"]
+    alone = run([f"{build}/bench/bench_scheduler", 2])[0]
+    message_us = max(0.0, rank0_seconds_per_task * 1e6 - alone["rank0_us_per_task"])
+    emit({"bench": "rank0_cost_per_task", "workers": 2, "noop_us_per_task": rank0_seconds_per_task * 1e6,
+          "scheduler_us_per_task": alone["rank0_us_per_task"], "message_us_per_task": message_us})
+    for line in run([f"{build}/bench/bench_scheduler", "--message-us", message_us, 2, 64, 1024, 10_000]):
+        emit(line)
+    # 4 TB of float64 in 64 columns = 7.8e9 rows; chunks of 65,536 rows (33.5 MB); 63,999 workers.
+    # Per chunk: XᵀX 9.3 ms and a logistic pass of 50 models 92 ms (this machine's per-row costs,
+    # 143 ns and 1.4 us for 64 columns); a read at 2 GB/s per node shared by 64 cores: 1,070 ms.
+    chunks = 4e12 / (8 * 64) / 65_536
+    for name, compute_ms in (("gram_4tb", 9.3), ("logistic_pass_4tb", 92)):
+        for line in run([f"{build}/bench/bench_scheduler", "--chunks", int(chunks), "--read-ms", 1070,
+                         "--compute-ms", compute_ms, "--message-us", message_us, 63_999]):
+            emit(dict(line, bench=f"predicted_{name}"))
+
+
+def startup(build, repeat, data_dir):
+    """Start-up and shutdown at 2 to 64 ranks (oversubscribed here): a job with almost nothing to
+    do, timed from mpiexec's start to its exit, less the job's own seconds; and mpiexec starting
+    /bin/true on as many ranks (the launcher alone, no MPI_Init), best of `repeat`."""
+    data = regression_file(build, data_dir, 6_400, 4, 1)
+    job = job_file(data_dir, "startup_gram", data, '[model]\ntype = "gram"\n')
+    for ranks in (2, 16, 32, 64):
+        runs = []
+        for _ in range(repeat):
+            start = time.monotonic()
+            line = run(["mpiexec", "-q", "-n", ranks, f"{build}/tessera", "run", job, "--json"])[-1]
+            runs.append((time.monotonic() - start, line["seconds"]))
+        launcher = []
+        for _ in range(repeat):
+            start = time.monotonic()
+            subprocess.run(["mpiexec", "-q", "-n", str(ranks), "/bin/true"], check=True, env=ENV, timeout=600)
+            launcher.append(time.monotonic() - start)
+        wall, seconds = min(runs)
+        emit({"bench": "startup_shutdown", "ranks": ranks, "process_seconds": wall, "job_seconds": seconds,
+              "startup_and_shutdown_seconds": wall - seconds, "launcher_alone_seconds": min(launcher)})
+
+
 def best_run(build, job, workers, repeat, extra=()):
     """The fastest of `repeat` runs of `tessera run JOB --json` on `workers` workers."""
     return min((run(["mpiexec", "-q", "-n", workers + 1, f"{build}/tessera", "run", job, "--json", *extra])[-1]
@@ -245,7 +293,8 @@ def main():
     p.add_argument("--rows", type=int, default=4_000_000)
     p.add_argument("--cols", type=int, default=64)
     p.add_argument("--repeat", type=int, default=3)
-    p.add_argument("--only", choices=["runtime", "gram", "selection", "logistic", "checkpoint", "trace"])
+    p.add_argument("--only", choices=["runtime", "gram", "selection", "logistic", "checkpoint", "trace", "startup",
+                                       "scheduler"])
     p.add_argument("--sklearn", action="store_true", help="also time scikit-learn's GridSearchCV on the selection data")
     p.add_argument("--data-dir", default="build/bench-data")
     a = p.parse_args()
@@ -261,6 +310,10 @@ def main():
         checkpoint(a.build, a.repeat, a.data_dir, a.rows, a.cols)
     if a.only == "trace":
         tracing(a.build, a.repeat, a.data_dir, a.rows, a.cols)
+    if a.only == "startup":
+        startup(a.build, a.repeat, a.data_dir)
+    if a.only == "scheduler":
+        scheduler(a.build, a.repeat)
 
 
 if __name__ == "__main__":

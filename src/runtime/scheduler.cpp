@@ -1,6 +1,7 @@
 #include "tessera/runtime/scheduler.hpp"
 
 #include <algorithm>
+#include <string>
 #include <utility>
 
 #include "tessera/error.hpp"
@@ -14,8 +15,16 @@ Scheduler::Scheduler(std::vector<int> worker_ranks, int max_in_flight, int max_i
       lane_of_(std::move(lane_of)),
       worker_queues_(workers_.size()),
       in_flight_(workers_.size(), 0),
-      io_in_flight_(workers_.size(), 0) {
+      io_in_flight_(workers_.size(), 0),
+      wants_shared_(workers_.size(), false) {
   if (workers_.empty()) throw Error("scheduler needs at least one worker");
+  const int highest = *std::max_element(workers_.begin(), workers_.end());
+  if (*std::min_element(workers_.begin(), workers_.end()) < 0) throw Error("worker ranks must not be negative");
+  slot_by_rank_.assign(static_cast<std::size_t>(highest) + 1, workers_.size());
+  for (std::size_t w = 0; w < workers_.size(); ++w) {
+    slot_by_rank_[static_cast<std::size_t>(workers_[w])] = w;
+    reconsider_.insert(w);
+  }
 }
 
 Scheduler::Node& Scheduler::node(const TaskKey& key) {
@@ -25,7 +34,10 @@ Scheduler::Node& Scheduler::node(const TaskKey& key) {
 }
 
 std::size_t Scheduler::slot_of(int rank) const {
-  return static_cast<std::size_t>(std::find(workers_.begin(), workers_.end(), rank) - workers_.begin());
+  const auto r = static_cast<std::size_t>(rank);
+  if (rank < 0 || r >= slot_by_rank_.size() || slot_by_rank_[r] == workers_.size())
+    throw Error("rank " + std::to_string(rank) + " is not a worker");
+  return slot_by_rank_[r];
 }
 
 std::int32_t Scheduler::chunk_of(const Task& task) const {
@@ -69,6 +81,7 @@ void Scheduler::compute_instead(int rank, const TaskKey& key) {
   const std::size_t w = slot_of(rank);
   --in_flight_[w];
   --io_in_flight_[w];
+  reconsider(w);
   --unfinished_;  // attach_inputs counts it again
   n.stored.reset();
   link_inputs(key, n);
@@ -109,13 +122,23 @@ void Scheduler::make_ready(const TaskKey& key, Node& n) {
     }
     const auto best = std::max_element(bytes_by_rank.begin(), bytes_by_rank.end(),
                                        [](const auto& a, const auto& b) { return a.second < b.second; });
-    worker_queues_[slot_of(best->first)][lane].insert(entry);
+    const std::size_t w = slot_of(best->first);
+    worker_queues_[w][lane].insert(entry);
+    reconsider(w);
   } else if (n.task.locality) {
     const auto& loc = *n.task.locality;
-    const auto w = static_cast<std::size_t>(loc.index * static_cast<std::int64_t>(workers_.size()) / std::max<std::int64_t>(loc.count, 1));
-    worker_queues_[std::min(w, workers_.size() - 1)][lane].insert(entry);
+    const auto w = std::min(static_cast<std::size_t>(loc.index * static_cast<std::int64_t>(workers_.size()) /
+                                                     std::max<std::int64_t>(loc.count, 1)),
+                            workers_.size() - 1);
+    worker_queues_[w][lane].insert(entry);
+    reconsider(w);
   } else {
     any_queue_[lane].insert(entry);
+    for (const std::size_t w : want_shared_) {
+      wants_shared_[w] = false;
+      reconsider(w);
+    }
+    want_shared_.clear();
   }
 }
 
@@ -142,13 +165,26 @@ Scheduler::Queue* Scheduler::next_queue_for(std::size_t w) {
 
 std::vector<std::pair<int, protocol::TaskMessage>> Scheduler::dispatch() {
   std::vector<std::pair<int, protocol::TaskMessage>> out;
-  // Visit workers round-robin, one task at a time, so free capacity is shared evenly.
-  for (bool progress = true; progress;) {
+  // Visit workers round-robin, one task at a time, so free capacity is shared evenly; only those
+  // that may start something (see reconsider_).
+  for (bool progress = true; progress && !reconsider_.empty();) {
     progress = false;
-    for (std::size_t step = 0; step < workers_.size(); ++step) {
-      const std::size_t w = (next_worker_ + step) % workers_.size();
+    const std::size_t to_visit = reconsider_.size();
+    auto it = reconsider_.lower_bound(next_worker_);
+    for (std::size_t visited = 0; visited < to_visit && !reconsider_.empty(); ++visited) {
+      if (it == reconsider_.end()) it = reconsider_.begin();
+      const std::size_t w = *it;
       Queue* queue = next_queue_for(w);
-      if (!queue) continue;
+      if (!queue) {
+        // Nothing to start until something changes here, or shared work arrives while it has room.
+        if (in_flight_[w] < max_in_flight_ && !wants_shared_[w]) {
+          wants_shared_[w] = true;
+          want_shared_.push_back(w);
+        }
+        it = reconsider_.erase(it);
+        continue;
+      }
+      ++it;
       const TaskKey key = queue->begin()->second;
       queue->erase(queue->begin());
       Node& n = nodes_.at(key);
@@ -179,6 +215,7 @@ void Scheduler::finished(int rank, const protocol::Done& done) {
   const std::size_t w = slot_of(rank);
   --in_flight_[w];
   if (lane_of(n) == Lane::io) --io_in_flight_[w];
+  reconsider(w);
   --unfinished_;
   ++executed_;
   if (n.stored) ++loaded_;

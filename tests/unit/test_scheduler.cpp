@@ -134,5 +134,51 @@ TEST(Scheduler, TasksStartInSubmissionOrder) {
   EXPECT_LT(ready[0].second.priority, ready[1].second.priority);
 }
 
+// A dispatch visits only the workers whose state changed (so it costs no O(workers) per task):
+// a worker found with nothing to start must still get work that arrives for it later.
+TEST(Scheduler, WorkersFoundIdleGetWorkThatArrivesLater) {
+  Scheduler s({1, 2, 3, 4}, 1);
+  EXPECT_TRUE(s.dispatch().empty()) << "nothing submitted: every worker found idle";
+  const Task shared = leaf(0);
+  s.add(shared.key(), shared);
+  auto ready = s.dispatch();
+  ASSERT_EQ(ready.size(), 1u) << "shared work reaches a worker found idle before it arrived";
+  const int first = ready[0].first;
+
+  // Work placed on worker 4 (its locality), which has been found idle twice by now.
+  const Task placed = leaf(1, Locality{3, 4});
+  s.add(placed.key(), placed);
+  ready = s.dispatch();
+  ASSERT_EQ(ready.size(), 1u);
+  EXPECT_EQ(ready[0].first, 4);
+
+  // The first worker is full (max one in flight); a second shared task goes elsewhere, and a
+  // third one waits for a free worker rather than being lost.
+  std::vector<TaskKey> more;
+  for (std::int64_t i = 2; i < 5; ++i) {
+    const Task t = leaf(i);
+    more.push_back(t.key());
+    s.add(t.key(), t);
+  }
+  ready = s.dispatch();
+  ASSERT_EQ(ready.size(), 2u) << "two workers have room";
+  for (const auto& [rank, task] : ready) EXPECT_TRUE(rank != first && rank != 4) << rank;
+  EXPECT_TRUE(s.dispatch().empty()) << "every worker full";
+  s.finished(first, protocol::Done{shared.key(), 8, 0});
+  ready = s.dispatch();
+  ASSERT_EQ(ready.size(), 1u) << "the worker that finished takes the waiting task";
+  EXPECT_EQ(ready[0].first, first);
+  EXPECT_EQ(ready[0].second.key, more[2]);
+}
+
+TEST(Scheduler, AnUnknownRankIsAnError) {
+  Scheduler s({1, 2}, 4);
+  const Task t = leaf(0);
+  s.add(t.key(), t);
+  const auto ready = s.dispatch();
+  ASSERT_EQ(ready.size(), 1u);
+  EXPECT_THROW(s.finished(7, protocol::Done{t.key(), 8, 0}), Error);
+}
+
 }  // namespace
 }  // namespace tessera

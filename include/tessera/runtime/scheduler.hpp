@@ -106,6 +106,8 @@ class Scheduler {
   std::size_t slot_of(int rank) const;
   /// The queue whose next task worker slot `w` should start, or null if it should start none.
   Queue* next_queue_for(std::size_t w);
+  /// Worker slot `w` may start something now (a task finished there, or one was queued for it).
+  void reconsider(std::size_t w) { reconsider_.insert(w); }
 
   std::vector<int> workers_;
   int max_in_flight_, max_io_in_flight_;
@@ -114,6 +116,14 @@ class Scheduler {
   std::vector<LaneQueues> worker_queues_;
   LaneQueues any_queue_;
   std::vector<int> in_flight_, io_in_flight_;
+  std::vector<std::size_t> slot_by_rank_;  ///< worker slot of each rank (workers_.size() if none)
+  /// What keeps a dispatch from costing O(workers) per task: it visits only the workers whose
+  /// state changed since they were last found with nothing to start (`reconsider_`, in
+  /// round-robin order from next_worker_), and those with room that wait only for shared work
+  /// (`want_shared_`), which rejoin when a task enters the shared queue.
+  std::set<std::size_t> reconsider_;
+  std::vector<std::size_t> want_shared_;
+  std::vector<bool> wants_shared_;
   std::map<int, std::vector<TaskKey>> releases_;
   std::uint64_t next_priority_ = 0, executed_ = 0, loaded_ = 0;
   std::size_t unfinished_ = 0, next_worker_ = 0, completed_ = 0;
