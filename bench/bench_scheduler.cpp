@@ -25,6 +25,7 @@
 #include <iostream>
 #include <queue>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -67,19 +68,24 @@ double duration_of(const std::string& kernel, const Model& m) {
 
 std::size_t heap_bytes() { return mallinfo2().uordblks; }
 
+/// Ranks 1..workers, as the Client gives them to its Scheduler.
+std::vector<int> worker_ranks(int workers) {
+  std::vector<int> ranks(static_cast<std::size_t>(workers));
+  for (int w = 0; w < workers; ++w) ranks[static_cast<std::size_t>(w)] = w + 1;
+  return ranks;
+}
+
 struct Outcome {
   double loop_seconds = 0, makespan = 0, rank0_busy = 0;
   std::array<double, lane_count> work{};  ///< modelled seconds per lane, all workers
   std::size_t tasks = 0;
 };
 
-/// Runs the graph on `workers` virtual workers. `rank0_seconds_per_task`: the time rank 0 is
+/// Runs the graph on `workers` virtual workers. `rank0_seconds_per_report`: the time rank 0 is
 /// busy per report (0 when measuring it).
 Outcome simulate(const Graph& g, int workers, const Model& m, double rank0_seconds_per_report, bool zero_durations) {
-  std::vector<int> ranks(static_cast<std::size_t>(workers));
-  for (int w = 0; w < workers; ++w) ranks[static_cast<std::size_t>(w)] = w + 1;
   const auto lane_of = [](const std::string& kernel) { return kernel == "read_rows" ? Lane::io : Lane::compute; };
-  Scheduler s(ranks, 128, 2, lane_of);
+  Scheduler s(worker_ranks(workers), 128, 2, lane_of);
 
   struct Event {
     double time;
@@ -136,10 +142,9 @@ int main(int argc, char** argv) {
     // Memory: a scheduler with no tasks (per worker), then the graph added (per task).
     std::size_t per_worker = 0, per_task = 0;
     {
-      std::vector<int> ranks(static_cast<std::size_t>(workers));
-      for (int w = 0; w < workers; ++w) ranks[static_cast<std::size_t>(w)] = w + 1;
+      std::vector<int> ranks = worker_ranks(workers);
       const std::size_t before = heap_bytes();
-      Scheduler s(ranks, 128);
+      Scheduler s(std::move(ranks), 128);
       const std::size_t empty = heap_bytes();
       for (const TaskKey& key : graph.topological_order()) s.add(key, graph.task(key));
       per_worker = (empty - before) / static_cast<std::size_t>(workers);

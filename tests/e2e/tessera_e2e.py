@@ -1,4 +1,5 @@
 """Helpers for end-to-end tests: run the real `tessera` binary under mpiexec, make HDF5 inputs."""
+import glob
 import json
 import os
 import shutil
@@ -127,6 +128,11 @@ class Tmpfs:
 def temporaries(folder):
     """tessera's temporary files (.NAME.tmp-HOST-PID) in `folder`."""
     return [n for n in os.listdir(folder) if n.startswith(".") and ".tmp-" in n]
+
+
+def stored_records(store):
+    """Whole checkpoint index entries (48 bytes each) the ranks have flushed to `store` so far."""
+    return sum(os.path.getsize(f) // 48 for f in glob.glob(os.path.join(store, "*.pack.idx")))
 
 
 def tessera_processes(marker):

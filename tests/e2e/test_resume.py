@@ -2,26 +2,20 @@
 killed with SIGKILL (a worker, or rank 0) at several points on 2, 3 and 5 ranks, resumed with
 --resume on another rank count, and their output files compared byte for byte with an
 uninterrupted run's. Signals that let a run drain (SIGTERM, SIGUSR1) end it with exit code 75."""
-import glob
-import json
 import os
 import shutil
 import signal
 import tempfile
 import time
 
-from tessera_e2e import TempDirTest, error_lines, last_json, mpi_rank_of, start, tessera, tessera_processes, wait_for
+from tessera_e2e import (TempDirTest, error_lines, last_json, mpi_rank_of, start, stored_records, tessera,
+                         tessera_processes, wait_for)
 
 # Under AddressSanitizer every job is several times slower: a representative part of the matrix.
 FULL = os.environ.get("TESSERA_RESUME_MATRIX", "full") == "full"
 # The job the drain tests signal: one with seconds of work left after the signal. Under ASan the
 # ordinary logistic search already is (and the 100-model one takes minutes).
 DRAIN_JOB = "logistic_long" if FULL else "logistic"
-
-
-def stored_records(store):
-    """Whole index entries (48 bytes each) the ranks have flushed so far."""
-    return sum(os.path.getsize(f) // 48 for f in glob.glob(os.path.join(store, "*.pack.idx")))
 
 
 def read_bytes(path):

@@ -11,7 +11,7 @@ import h5py
 import numpy as np
 
 from slurm_harness import JOBS, SlurmTest, exit_code, job_state, run  # noqa: E402  (puts tests/e2e on the path)
-from tessera_e2e import tessera, wait_for  # noqa: E402
+from tessera_e2e import stored_records, tessera, wait_for  # noqa: E402
 
 QUICKSTART = os.path.join(JOBS, "quickstart.toml")
 
@@ -86,8 +86,7 @@ class BatchScripts(SlurmTest):
                 job = self.write_job(f"{script}.toml", {"path": data}, {"type": "logistic"}, {"path": out},
                                      search + f'[checkpoint]\ndir = "{store}"\n')
                 job_id, _ = self.sbatch(script, job, "--grace", "30", wait=False, options=("--ntasks=4",))
-                records = lambda: sum(os.path.getsize(f) // 48 for f in glob.glob(os.path.join(store, "*.pack.idx")))
-                wait_for(lambda: records() >= 20 or job_state(job_id)[0] not in ("PENDING", "RUNNING"),
+                wait_for(lambda: stored_records(store) >= 20 or job_state(job_id)[0] not in ("PENDING", "RUNNING"),
                          timeout=180, what="the run to store results")
                 self.assertEqual(job_state(job_id)[0], "RUNNING", f"the job ended before it was signalled: {self.log(job_id)}")
                 # What --signal=[B:]USR1@N does at the warning time.

@@ -2,11 +2,9 @@
 scripts/slurm-up): the job is signalled mid-run the way Slurm's --signal=USR1@SECONDS warns it,
 tessera stores what finished and exits 75, the script requeues the job, and the requeued run
 resumes and writes exactly the file an uninterrupted run writes."""
-import glob
-import os
 
 from slurm_harness import SlurmTest, exit_code, job_state, run  # noqa: E402  (puts tests/e2e on the path)
-from tessera_e2e import tessera, wait_for  # noqa: E402
+from tessera_e2e import stored_records, tessera, wait_for  # noqa: E402
 
 
 class Requeue(SlurmTest):
@@ -21,8 +19,7 @@ class Requeue(SlurmTest):
 
         job_id, _ = self.sbatch("requeue.slurm", job, store, wait=False, options=("--ntasks=3",))
         log = self.path(f"slurm-{job_id}.out")
-        records = lambda: sum(os.path.getsize(f) // 48 for f in glob.glob(os.path.join(store, "*.pack.idx")))
-        wait_for(lambda: records() >= 20, timeout=120, what="the first run to store results")
+        wait_for(lambda: stored_records(store) >= 20, timeout=120, what="the first run to store results")
         # What Slurm's --signal=USR1@SECONDS does at the warning time: SIGUSR1 to every task.
         run("scancel", "--signal=USR1", job_id, timeout=30)
         wait_for(lambda: job_state(job_id) == ("COMPLETED", 1), timeout=240, what="the requeued job to complete")
