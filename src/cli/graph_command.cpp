@@ -13,8 +13,9 @@ int graph_command(const boost::mpi::communicator& world, const std::string& job_
                   const std::string& out_path) {
   if (world.rank() != 0) return exit_code::ok;
   try {
-    const JobSpec job = load_job(job_file, overrides);
+    JobSpec job = load_job(job_file, overrides);
     const int workers = world.size() > 1 ? world.size() - 1 : 1;
+    job.data.workers = workers;
     const PlannedGraph plan = job_type(job.model.type).plan(job, workers);
     plan.graph.validate();
     AtomicFile dot(out_path, /*overwrite=*/true);  // like any output: whole or not at all

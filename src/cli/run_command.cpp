@@ -45,7 +45,8 @@ int run_command(const boost::mpi::communicator& world, const RunOptions& options
     return run_cluster(
         world, kernels,
         [&](Client& client) {
-      const JobSpec job = load_job(options.job_file, options.overrides);
+      JobSpec job = load_job(options.job_file, options.overrides);
+      job.data.workers = client.workers();  // for chunk_rows = "auto" and the chunking advice
       OutputFile output(job.output.path, job.output.overwrite);  // checked before any work
       std::optional<AtomicFile> trace_out, report_out;  // checked now too; replaced if they exist
       if (!options.trace_file.empty()) trace_out.emplace(options.trace_file, /*overwrite=*/true);

@@ -361,10 +361,17 @@ JobSpec parse_job(const std::string& text, const std::string& name, const std::v
   job.data.b_path = r.string(data, "data", "b_path").value_or(job.data.path);
   job.data.predictions = r.string(data, "data", "predictions").value_or(job.data.predictions);
   job.data.predictions_path = r.string(data, "data", "predictions_path").value_or(job.data.path);
-  job.data.chunk_rows = r.integer(data, "data", "chunk_rows");
-  if (job.data.chunk_rows && *job.data.chunk_rows <= 0)
-    throw InputError(where(name, r.node(data, "chunk_rows")) + "[data] chunk_rows must be positive, got " +
-                     std::to_string(*job.data.chunk_rows));
+  if (const toml::node* chunk = data.get("chunk_rows")) {
+    if (chunk->value<std::string>() == "auto")
+      job.data.chunk_rows_auto = true;
+    else if (!chunk->is_integer())
+      throw InputError(where(name, *chunk) + "[data] chunk_rows must be a positive integer or \"auto\"");
+    else if (*chunk->value<std::int64_t>() <= 0)
+      throw InputError(where(name, *chunk) + "[data] chunk_rows must be positive, got " +
+                       std::to_string(*chunk->value<std::int64_t>()));
+    else
+      job.data.chunk_rows = chunk->value<std::int64_t>();
+  }
 
   const toml::table& model = *r.section("model", true);
   job.model.type = r.required_string(model, "model", "type");

@@ -50,10 +50,4 @@ std::vector<RowChunk> row_chunks(std::int64_t rows, std::int64_t chunk_rows) {
   return chunks;
 }
 
-std::int64_t choose_chunk_rows(const std::optional<std::int64_t>& requested, const MatrixSource& source) {
-  if (requested) return *requested;
-  if (source.chunk_rows > 0) return source.chunk_rows;
-  return 65536;
-}
-
 }  // namespace tessera

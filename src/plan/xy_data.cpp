@@ -1,3 +1,4 @@
+#include "tessera/plan/chunk_advice.hpp"
 #include "tessera/plan/xy_data.hpp"
 
 #include <algorithm>
@@ -28,7 +29,7 @@ XyData open_xy(const JobSpec& job, std::int64_t most_components) {
   if (most_components > in.x.cols)
     throw InputError(fmt::format("pca: n_components ({}) exceeds the number of features of {}:{} ({})", most_components,
                                  in.x.path, in.x.dataset, in.x.cols));
-  in.chunk_rows = choose_chunk_rows(job.data.chunk_rows, in.x);
+  in.chunk_rows = choose_chunk_rows(job.data, in.x);
   return in;
 }
 

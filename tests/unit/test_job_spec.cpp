@@ -77,7 +77,7 @@ TEST(JobSpec, ChunkRowsMustBePositive) {
   EXPECT_NE(error_of(text).find("chunk_rows must be positive, got -5"), std::string::npos);
   text = good;
   text.replace(text.find("1000"), 4, "\"many\"");
-  EXPECT_NE(error_of(text).find("chunk_rows must be an integer"), std::string::npos);
+  EXPECT_NE(error_of(text).find("chunk_rows must be a positive integer or \"auto\""), std::string::npos);
 }
 
 TEST(JobSpec, MissingSectionsAndKeysAreNamed) {

@@ -31,6 +31,10 @@ struct DataSpec {
   std::string predictions = "y_pred";  ///< evaluate: the predictions dataset
   std::string predictions_path;        ///< evaluate: file holding them (defaults to path)
   std::optional<std::int64_t> chunk_rows;  ///< defaults to the dataset's own chunking
+  bool chunk_rows_auto = false;            ///< chunk_rows = "auto": chosen for the data and the workers
+  /// The run's worker count, set by the command that plans the job (not read from the file):
+  /// "auto" and the chunking advice depend on it. 0: unknown, no advice.
+  int workers = 0;
 };
 
 /// [model]: the job type, and its options as the type declared them (its Options struct).

@@ -37,7 +37,4 @@ void require_finite_sums(const Eigen::Ref<const Eigen::MatrixXd>& xtx, const Eig
 /// The same check on an augmented Gram matrix [1 X y]ᵀ[1 X y] (ones column first).
 void require_finite_gram(const Eigen::MatrixXd& gram, const MatrixSource& x, const MatrixSource& y);
 
-/// The job's chunk size: `requested` if given, else the dataset's chunking, else 65,536 rows.
-std::int64_t choose_chunk_rows(const std::optional<std::int64_t>& requested, const MatrixSource& source);
-
 }  // namespace tessera

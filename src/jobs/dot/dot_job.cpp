@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "tessera/plan/chunk_advice.hpp"
 #include "tessera/error.hpp"
 #include "tessera/kernels/io.hpp"
 #include "tessera/kernels/linalg.hpp"
@@ -23,7 +24,7 @@ DotShapes check_shapes(const JobSpec& job) {
 /// `out_path` and `offset` say where the write tasks put C (see OutputFile::allocate_rows).
 PlannedGraph plan(const JobSpec& job, int workers, const std::string& out_path, std::uint64_t offset) {
   const DotShapes s = check_shapes(job);
-  const auto chunks = row_chunks(s.a.rows, choose_chunk_rows(job.data.chunk_rows, s.a));
+  const auto chunks = row_chunks(s.a.rows, choose_chunk_rows(job.data, s.a));
   const auto count = static_cast<std::int64_t>(chunks.size());
   PlannedGraph plan;
   // One copy of B per worker, placed like that worker's chunks, so no chunk waits on a transfer.

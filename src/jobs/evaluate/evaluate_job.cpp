@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "tessera/plan/chunk_advice.hpp"
 #include "tessera/error.hpp"
 #include "tessera/kernels/linalg.hpp"
 #include "tessera/kernels/metrics.hpp"
@@ -23,7 +24,7 @@ PlannedGraph plan(const JobSpec& job) {
     throw InputError(fmt::format("{}:{} has {} rows but {}:{} has {}", predicted.path, predicted.dataset, predicted.rows,
                                  truth.path, truth.dataset, truth.rows));
   PlannedGraph plan;
-  const std::int64_t chunk_rows = choose_chunk_rows(job.data.chunk_rows, truth);
+  const std::int64_t chunk_rows = choose_chunk_rows(job.data, truth);
   const ChunkReads reads = read_xy_chunks(plan.graph, truth, predicted, chunk_rows);
   if (job.model.as<EvaluateOptions>().metrics == "regression") {
     plan.outputs = {reduce<RegressionMerge>(plan.graph, per_chunk<RegressionMomentsOf>(plan.graph, reads))};

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "tessera/plan/chunk_advice.hpp"
 #include "tessera/error.hpp"
 #include "tessera/kernels/linalg.hpp"
 #include "tessera/plan/chunk_reads.hpp"
@@ -23,7 +24,7 @@ GramInputs check_inputs(const JobSpec& job) {
 
 PlannedGraph plan(const JobSpec& job, const GramInputs& in) {
   PlannedGraph plan;
-  const ChunkReads reads = read_xy_chunks(plan.graph, in.x, in.y, choose_chunk_rows(job.data.chunk_rows, in.x));
+  const ChunkReads reads = read_xy_chunks(plan.graph, in.x, in.y, choose_chunk_rows(job.data, in.x));
   plan.outputs = {reduce<Sum>(plan.graph, per_chunk<Gram>(plan.graph, reads))};
   return plan;
 }

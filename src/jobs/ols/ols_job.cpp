@@ -7,6 +7,7 @@
 #include <Eigen/Cholesky>
 #include <fmt/format.h>
 
+#include "tessera/plan/chunk_advice.hpp"
 #include "tessera/error.hpp"
 #include "tessera/io/hdf5.hpp"
 #include "tessera/kernels/io.hpp"
@@ -44,7 +45,7 @@ OlsInputs check_inputs(const JobSpec& job) {
   if (in.x.rows < coefficients)
     throw InputError(fmt::format("{}:{} has fewer rows ({}) than the model has coefficients ({})", in.x.path, in.x.dataset,
                                  in.x.rows, coefficients));
-  in.chunk_rows = choose_chunk_rows(job.data.chunk_rows, in.x);
+  in.chunk_rows = choose_chunk_rows(job.data, in.x);
   {
     hdf5::Handle file = hdf5::open_for_reading(job.data.path);
     in.names = hdf5::read_string_attribute(file.id(), job.data.features, "feature_names");
@@ -156,7 +157,7 @@ void predict(Client& client, const OlsInputs& in, const OlsReport& r, const Outp
   std::vector<double> coef = r.coef;
   for (double& c : coef)
     if (std::isnan(c)) c = 0;  // a dependent column contributes nothing
-  const auto chunks = row_chunks(in.predict->rows, choose_chunk_rows(std::nullopt, *in.predict));
+  const auto chunks = row_chunks(in.predict->rows, file_chunk_rows(*in.predict));
   const auto count = static_cast<std::int64_t>(chunks.size());
   PlannedGraph plan;
   for (std::int64_t i = 0; i < count; ++i) {
