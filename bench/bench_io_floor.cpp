@@ -12,6 +12,7 @@
 #include "tessera/io/hdf5.hpp"
 #include "tessera/kernels/blas.hpp"
 #include "tessera/kernels/gram.hpp"
+#include "tessera/plan/chunk_advice.hpp"
 #include "tessera/plan/data_source.hpp"
 
 int main(int argc, char** argv) {
@@ -26,7 +27,7 @@ int main(int argc, char** argv) {
   hdf5::silence_errors_on_this_thread();
   const auto start = std::chrono::steady_clock::now();
   const MatrixSource x = open_source(argv[1], "X", 2);
-  const std::int64_t chunk_rows = argc > 2 ? std::stoll(argv[2]) : choose_chunk_rows(std::nullopt, x);
+  const std::int64_t chunk_rows = argc > 2 ? std::stoll(argv[2]) : file_chunk_rows(x);
   hdf5::Handle file = hdf5::open_for_reading(argv[1]);
   std::vector<double> xbuf, ybuf;
   double checksum = 0;

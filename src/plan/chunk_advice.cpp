@@ -103,7 +103,7 @@ std::optional<std::string> chunking_advice(const MatrixSource& s, std::int64_t c
   if (problem.empty()) return std::nullopt;
   const std::int64_t best = best_chunk_rows(s, workers, m);
   const double now = predicted_pass_seconds(s, chunk_rows, workers, m), better = predicted_pass_seconds(s, best, workers, m);
-  if (now < 1.25 * better) return std::nullopt;  // nothing much better to suggest
+  if (now < 1.25 * better || now - better < m.least_saving_seconds) return std::nullopt;  // nothing much better
   return fmt::format("{}:{}: {}; set [data] chunk_rows = {} (or \"auto\"): the cost model in docs/scaling.md predicts a "
                      "pass {:.1f}x faster",
                      s.path, s.dataset, problem, best, now / better);
@@ -118,7 +118,8 @@ std::int64_t choose_chunk_rows(const DataSpec& data, const MatrixSource& source)
                                               source.dataset, rows, ceil_div(source.rows, rows), data.workers));
     return rows;
   }
-  const std::int64_t rows = data.chunk_rows.value_or(file_chunk_rows(source));
+  if (data.chunk_rows) return *data.chunk_rows;  // the user's choice, made knowingly: no advice
+  const std::int64_t rows = file_chunk_rows(source);
   if (const auto advice = chunking_advice(source, rows, data.workers)) log_once(spdlog::level::warn, *advice);
   return rows;
 }

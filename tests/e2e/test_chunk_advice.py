@@ -1,5 +1,5 @@
-"""Chunk size for many workers: a chunking that leaves workers idle, or makes tasks too short for
-rank 0, is warned about once with a chunk_rows to use; `chunk_rows = "auto"` picks one itself,
+"""Chunk size for many workers: a file's chunking that leaves workers idle, or makes tasks too
+short for rank 0, is warned about once with a chunk_rows to use; `chunk_rows = "auto"` picks one itself,
 keeps the file's chunking (and so the bits) when that is good, and its results equal numpy's."""
 import h5py
 import numpy as np
@@ -51,18 +51,27 @@ class ChunkAdvice(TempDirTest):
         # The advice taken as a number is the same job: the same bytes.
         lines, _, given_out = self.run_gram(data, suggested, name="given")
         self.assertEqual(lines, [])
+        # A chunk_rows the user set is taken as given: no advice, even for the same 100 rows.
+        lines, _, _ = self.run_gram(data, 100, name="explicit")
+        self.assertEqual(lines, [])
         with open(auto_out, "rb") as a, open(given_out, "rb") as b:
             self.assertEqual(a.read(), b.read())
 
     def test_too_few_chunks_for_the_workers(self):
-        data = self.generate("few.h5", 100_000, 16, extra=("--chunk-rows", 20_000))
+        data = self.generate("few.h5", 1_200_000, 16, extra=("--chunk-rows", 600_000))
         lines, _, _ = self.run_gram(data)
         self.assertEqual(len(lines), 1, lines)
-        self.assertIn("5 chunks of 20000 rows for 8 workers leave 3 of them with nothing to do", lines[0])
+        self.assertIn("2 chunks of 600000 rows for 8 workers leave 6 of them with nothing to do", lines[0])
         lines, summary, out = self.run_gram(data, "auto", name="auto")
         chunks = (summary["tasks"] + 1) // 4
         self.assertGreaterEqual(chunks, WORKERS, lines)
         self.assertGramEqualsNumpy(data, out)
+
+    def test_small_data_gets_no_advice(self):
+        # 300 rows in 100-row chunks on 8 workers: the model finds 1 chunk better, but by microseconds.
+        data = self.generate("small.h5", 300, 4, extra=("--chunk-rows", 100))
+        lines, _, _ = self.run_gram(data)
+        self.assertEqual(lines, [])
 
     def test_a_good_chunking_is_left_alone(self):
         # 2 workers, 64 chunks of the file's 4,096 rows: no advice, and "auto" keeps the file's

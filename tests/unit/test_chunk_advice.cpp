@@ -47,11 +47,10 @@ TEST(ChunkAdvice, AutoKeepsAGoodFileChunkingSoTheBitsDoNotDependOnTheWorkers) {
     EXPECT_EQ(auto_chunk_rows(s, workers), 65'536) << workers;
     EXPECT_FALSE(chunking_advice(s, 65'536, workers)) << workers;
   }
-  // 63 workers: one would have no chunk, and the last round's imbalance is large.
-  const auto advice = chunking_advice(s, 65'536, 63);
-  ASSERT_TRUE(advice);
-  EXPECT_NE(advice->find("62 chunks of 65536 rows for 63 workers leave 1 of them with nothing to do"), std::string::npos) << *advice;
+  // 63 workers: one would have no chunk, so "auto" takes smaller ones; but a pass takes tens of
+  // milliseconds either way, not worth a warning.
   EXPECT_LT(auto_chunk_rows(s, 63), 65'536);
+  EXPECT_FALSE(chunking_advice(s, 65'536, 63));
 }
 
 TEST(ChunkAdvice, ManyWorkersGetChunksLongEnoughForRankZeroOrAsLongAsMemoryAllows) {
@@ -75,11 +74,13 @@ TEST(ChunkAdvice, ManyWorkersGetChunksLongEnoughForRankZeroOrAsLongAsMemoryAllow
 }
 
 TEST(ChunkAdvice, TooFewChunksNameTheIdleWorkers) {
-  const MatrixSource s = source(100'000, 16, 20'000);
-  const auto advice = chunking_advice(s, 20'000, 8);
+  const MatrixSource s = source(1'200'000, 16, 600'000);
+  const auto advice = chunking_advice(s, 600'000, 8);
   ASSERT_TRUE(advice);
-  EXPECT_NE(advice->find("d.h5:X: 5 chunks of 20000 rows for 8 workers leave 3 of them with nothing to do"), std::string::npos)
+  EXPECT_NE(advice->find("d.h5:X: 2 chunks of 600000 rows for 8 workers leave 6 of them with nothing to do"), std::string::npos)
       << *advice;
+  // The same shape at a tenth of the size: a pass of milliseconds, no advice.
+  EXPECT_FALSE(chunking_advice(source(120'000, 16, 60'000), 60'000, 8));
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ struct ChunkCostModel {
   double worker_seconds_per_chunk = 50e-6; ///< one HDF5 read call and two messages
   double worker_bytes_per_second = 2e9;    ///< reading and XᵀX of a chunk, per worker
   double most_chunk_bytes = 256.0 * (1 << 20);  ///< a worker holds a few chunks at once
+  double least_saving_seconds = 0.05;          ///< advice saving less per pass is not worth a line
 };
 
 /// The predicted time of one pass over `source` in chunks of `chunk_rows` on `workers` workers.
@@ -34,13 +35,15 @@ double predicted_pass_seconds(const MatrixSource& source, std::int64_t chunk_row
 std::int64_t auto_chunk_rows(const MatrixSource& source, int workers, const ChunkCostModel& model = {});
 
 /// One line of advice when `chunk_rows` leaves workers with nothing to do, or makes tasks so short
-/// that rank 0 is the bottleneck, naming the chunk_rows to use; nullopt when the chunking is fine.
+/// that rank 0 is the bottleneck, naming the chunk_rows to use; nullopt when the chunking is fine,
+/// or when the best is less than 1.25x or 50 ms per pass faster (small data: no noise).
 std::optional<std::string> chunking_advice(const MatrixSource& source, std::int64_t chunk_rows, int workers,
                                            const ChunkCostModel& model = {});
 
 /// The job's chunk size for `source`: [data] chunk_rows if a number, auto_chunk_rows if "auto",
 /// else the dataset's own chunking (65,536 rows if it has none). Logs, once per dataset, the
-/// advice for a poor chunking, or what "auto" chose.
+/// advice when the file's chunking is poor for the workers (a number the user set is taken as
+/// given), or what "auto" chose.
 std::int64_t choose_chunk_rows(const DataSpec& data, const MatrixSource& source);
 
 /// The dataset's own chunking along rows, or 65,536 rows if it is stored contiguously.
