@@ -7,8 +7,10 @@
 Runtime: no-op throughput, a 16,384-leaf tree sum and a 2,000-task chain, on 1, 2 and 4 workers.
 Gram: the IO floor (one process reading X and y), the serial job (the same process also doing the
 gram arithmetic, no runtime), and `tessera run` of a gram job on 1, 2 and 4 workers, in the same
-run, each reported with its ratio to the floor and its speed-up over the serial job; then OLS on the
-same file with both solvers. Selection: a ridge search (5 folds x 20 alphas) and a logistic search
+run, each reported with its ratio to the floor, its speed-up over the serial job and its ratio to
+the roofline (the serial job's work spread over min(workers, cores)), and once more with huge
+pages off (TESSERA_HUGE_PAGES=0) for the difference they make; then OLS on the same file with both
+solvers. Selection: a ridge search (5 folds x 20 alphas) and a logistic search
 (5 folds x 10 C) on 1,000,000 x 32 files, next to one plain pass; --sklearn also times
 scikit-learn's GridSearchCV(n_jobs=2) on both. Times are the best of
 --repeat runs (the machine is noisy; the best run is the one least disturbed).
@@ -73,18 +75,27 @@ def gram(build, rows, cols, repeat, data_dir):
     serial = min((run([f"{build}/bench/bench_io_floor", data, "--gram"])[0] for _ in range(repeat)), key=lambda l: l["seconds"])
     serial["ratio_to_io_floor"] = serial["seconds"] / floor["seconds"]
     emit(serial)
+    cores = os.cpu_count()
+
+    def roofline(workers):
+        """The serial job's reads and arithmetic spread perfectly over the cores the workers can use."""
+        return serial["seconds"] / min(workers, cores)
+
     for workers in (1, 2, 4):
-        best = best_run(build, job, workers, repeat)
-        emit({"bench": "gram", "rows": rows, "cols": cols, "workers": workers, "ranks": workers + 1,
-              "seconds": best["seconds"], "tasks": best["tasks"], "io_floor_seconds": floor["seconds"],
-              "ratio_to_io_floor": best["seconds"] / floor["seconds"],
-              "speedup_over_serial": serial["seconds"] / best["seconds"]})
+        for huge_pages in ("1", "0"):
+            best = best_run(build, job, workers, repeat, env={"TESSERA_HUGE_PAGES": huge_pages})
+            emit({"bench": "gram" if huge_pages == "1" else "gram_no_huge_pages", "rows": rows, "cols": cols,
+                  "workers": workers, "ranks": workers + 1, "seconds": best["seconds"], "tasks": best["tasks"],
+                  "io_floor_seconds": floor["seconds"], "ratio_to_io_floor": best["seconds"] / floor["seconds"],
+                  "speedup_over_serial": serial["seconds"] / best["seconds"],
+                  "roofline_seconds": roofline(workers), "ratio_to_roofline": best["seconds"] / roofline(workers)})
     for solver in ("cholesky", "tsqr"):
         for workers in (1, 2, 4):
             best = best_run(build, job, workers, repeat, ["--set", "model.type=ols", "--set", f"model.solver={solver}"])
             emit({"bench": f"ols_{solver}", "rows": rows, "cols": cols, "workers": workers, "ranks": workers + 1,
                   "seconds": best["seconds"], "tasks": best["tasks"], "refined": best["refined"],
-                  "io_floor_seconds": floor["seconds"], "ratio_to_io_floor": best["seconds"] / floor["seconds"]})
+                  "io_floor_seconds": floor["seconds"], "ratio_to_io_floor": best["seconds"] / floor["seconds"],
+                  "roofline_seconds": roofline(workers), "ratio_to_roofline": best["seconds"] / roofline(workers)})
 
 
 def selection(build, repeat, data_dir, with_sklearn):
@@ -281,9 +292,11 @@ def startup(build, repeat, data_dir):
               "startup_and_shutdown_seconds": wall - seconds, "launcher_alone_seconds": min(launcher)})
 
 
-def best_run(build, job, workers, repeat, extra=()):
-    """The fastest of `repeat` runs of `tessera run JOB --json` on `workers` workers."""
-    return min((run(["mpiexec", "-q", "-n", workers + 1, f"{build}/tessera", "run", job, "--json", *extra])[-1]
+def best_run(build, job, workers, repeat, extra=(), env=None):
+    """The fastest of `repeat` runs of `tessera run JOB --json` on `workers` workers; `env`: more
+    environment variables for the ranks."""
+    exported = [a for name, value in (env or {}).items() for a in ("-x", f"{name}={value}")]
+    return min((run(["mpiexec", "-q", "-n", workers + 1, *exported, f"{build}/tessera", "run", job, "--json", *extra])[-1]
                 for _ in range(repeat)), key=lambda l: l["seconds"])
 
 

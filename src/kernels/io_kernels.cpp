@@ -3,6 +3,7 @@
 #include <cstring>
 #include <fmt/format.h>
 
+#include "tessera/core/huge_pages.hpp"
 #include "tessera/error.hpp"
 #include "tessera/io/hdf5.hpp"
 #include "tessera/io/raw_writer.hpp"
@@ -41,6 +42,7 @@ ReadRows::Result read_rows(const ReadRows::Params& params, const KernelInputs&) 
     throw InputError(fmt::format("{}:{} has {} columns, but the job was planned for {} (was the file rewritten during the job?)",
                                  path, dataset, reader.cols(), cols));
   Eigen::MatrixXd transposed(cols, end - begin);
+  advise_huge_pages(transposed.data(), static_cast<std::size_t>(transposed.size()) * sizeof(double));
   for (std::int64_t slice = begin; slice < end; slice += slice_rows) {
     const std::int64_t slice_end = std::min(end, slice + slice_rows);
     auto columns = transposed.middleCols(slice - begin, slice_end - slice);
@@ -55,6 +57,7 @@ ReadAll::Result read_all(const ReadAll::Params& params, const KernelInputs&) {
   const auto& dataset = params.dataset;
   const std::int64_t rows = params.rows, cols = params.cols;
   Eigen::MatrixXd transposed(cols, rows);
+  advise_huge_pages(transposed.data(), static_cast<std::size_t>(transposed.size()) * sizeof(double));
   const auto data = hdf5::read_all(hdf5::cached_file(path), dataset);
   if (data.size() != static_cast<std::size_t>(transposed.size()))
     throw InputError(fmt::format("{}:{} holds {} values, but the job was planned for {} x {} (was the file rewritten during the job?)",
