@@ -4,14 +4,17 @@ Slurm records checked: 0 for success, 2 for bad input, 75 for a run stopped in o
 resumable. Ranks are started both ways a site does it: srun (PMIx) and mpirun inside the
 allocation."""
 import glob
+import itertools
 import json
 import os
+import shutil
+import sys
 
 import h5py
 import numpy as np
 
-from slurm_harness import JOBS, SlurmTest, exit_code, job_state, run  # noqa: E402  (puts tests/e2e on the path)
-from tessera_e2e import stored_records, tessera, wait_for  # noqa: E402
+from slurm_harness import JOBS, SlurmTest, exit_code, job_env, job_state, run  # noqa: E402  (puts tests/e2e on the path)
+from tessera_e2e import BIN, SOURCE_DIR, stored_records, tessera, wait_for  # noqa: E402
 
 QUICKSTART = os.path.join(JOBS, "quickstart.toml")
 
@@ -42,7 +45,7 @@ class BatchScripts(SlurmTest):
 
     def test_every_batch_script_is_tested_here(self):
         scripts = sorted(os.path.basename(p) for p in glob.glob(os.path.join(JOBS, "*.slurm")))
-        tested = sorted(["quickstart.slurm", "mpirun.slurm", "requeue.slurm"])  # requeue: test_requeue.py
+        tested = sorted(["quickstart.slurm", "mpirun.slurm", "requeue.slurm", "scaling.slurm"])  # requeue: test_requeue.py
         self.assertEqual(scripts, tested, "a batch script in jobs/ needs a test under a real Slurm")
 
     def test_quickstart_under_srun_and_under_mpirun_give_the_same_bits(self):
@@ -103,3 +106,53 @@ class BatchScripts(SlurmTest):
                 self.assertRegex(self.log(job_id), r"resuming with [\d,]+ stored results")
                 with open(out, "rb") as f:
                     self.assertEqual(f.read(), expected, "the resumed run's output differs from an uninterrupted run's")
+
+    def test_scaling_studies_measure_every_model_on_every_worker_count_and_draw_the_plots(self):
+        # 4 tasks: 1, 2 and 3 workers, at a size where a run is mostly start-up (the test is
+        # about the script and its results, not the timings).
+        build = os.path.dirname(os.path.abspath(shutil.which(BIN) or BIN))
+        env = job_env(TESSERA_BUILD=build, TESSERA_SCALING=os.path.join(SOURCE_DIR, "bench", "scaling.py"),
+                      PYTHON=sys.executable)
+        job_id, r = self.sbatch("scaling.slurm", "--rows", 6_000, "--cols", 8, "--logistic-rows", 6_000,
+                                "--logistic-cols", 8, "--rows-per-worker", 2_000, "--repeat", 1,
+                                options=("--ntasks=4",), env=env)
+        self.assertEqual(r.returncode, 0, r.stderr + self.log(job_id))
+        self.assertEqual(exit_code(job_id), (0, 0), self.log(job_id))
+        out = self.path(f"results/scaling-{job_id}")
+        with open(os.path.join(out, "scaling.jsonl")) as f:
+            lines = [json.loads(l) for l in f]
+        by_key = {(l["study"], l["model"], l["workers"]): l for l in lines}
+        expected = set(itertools.product(("strong", "weak"), ("gram", "ols", "logistic"), (1, 2, 3)))
+        self.assertEqual(set(by_key), expected)
+        self.assertEqual(len(lines), len(expected))
+        for (study, model, workers), l in by_key.items():
+            self.assertEqual((l["ranks"], l["launcher"], l["slurm_job"]), (workers + 1, "srun", job_id))
+            self.assertGreater(l["seconds"], l["job_seconds"])
+            self.assertGreaterEqual(l["chunks"], 4 * workers, "enough chunks for every worker")
+            self.assertEqual(l["rows"], 6_000 if study == "strong" else 2_000 * workers)
+            if workers == 1:
+                self.assertEqual((l["speedup"], l["efficiency"], l["job_speedup"]), (1.0, 1.0, 1.0))
+        # The same bits on any rank count: every strong-scaling output is the same file whatever
+        # the workers; gram's, read back, is numpy's XᵀX of the data.
+        for model in ("gram", "ols", "logistic"):
+            hashes = {by_key["strong", model, w]["output_sha256"] for w in (1, 2, 3)}
+            self.assertEqual(len(hashes), 1, f"{model}: the outputs on 1, 2 and 3 workers differ")
+            self.assertTrue(all(by_key["strong", model, w]["same_bytes_as_1_worker"] for w in (1, 2, 3)))
+        grams = []
+        for w in (1, 2, 3):
+            with h5py.File(self.path(by_key["strong", "gram", w]["output"])) as f:
+                grams.append(f["XtX"][:].tobytes() + f["Xty"][:].tobytes())
+        self.assertEqual(grams[0], grams[1])
+        self.assertEqual(grams[0], grams[2])
+        data = glob.glob(self.path("build/bench-data/regression_6000x8_*.h5"))
+        self.assertEqual(len(data), 1, data)
+        with h5py.File(data[0]) as f, h5py.File(self.path(by_key["strong", "gram", 3]["output"])) as g:
+            X = f["X"][:]
+            np.testing.assert_allclose(g["XtX"][:], X.T @ X, rtol=1e-12)
+        import matplotlib.image
+        for study in ("strong", "weak"):
+            png = os.path.join(out, f"scaling-{study}.png")
+            with open(png, "rb") as f:
+                self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n", png)
+            self.assertGreater(os.path.getsize(png), 10_000)
+            self.assertEqual(matplotlib.image.imread(png).shape[:2], (500, 1200), png)
