@@ -362,15 +362,15 @@ JobSpec parse_job(const std::string& text, const std::string& name, const std::v
   job.data.predictions = r.string(data, "data", "predictions").value_or(job.data.predictions);
   job.data.predictions_path = r.string(data, "data", "predictions_path").value_or(job.data.path);
   if (const toml::node* chunk = data.get("chunk_rows")) {
+    const auto rows = chunk->value<std::int64_t>();
     if (chunk->value<std::string>() == "auto")
       job.data.chunk_rows_auto = true;
     else if (!chunk->is_integer())
       throw InputError(where(name, *chunk) + "[data] chunk_rows must be a positive integer or \"auto\"");
-    else if (*chunk->value<std::int64_t>() <= 0)
-      throw InputError(where(name, *chunk) + "[data] chunk_rows must be positive, got " +
-                       std::to_string(*chunk->value<std::int64_t>()));
+    else if (*rows <= 0)
+      throw InputError(where(name, *chunk) + "[data] chunk_rows must be positive, got " + std::to_string(*rows));
     else
-      job.data.chunk_rows = chunk->value<std::int64_t>();
+      job.data.chunk_rows = rows;
   }
 
   const toml::table& model = *r.section("model", true);

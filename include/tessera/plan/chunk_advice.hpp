@@ -29,9 +29,9 @@ double predicted_pass_seconds(const MatrixSource& source, std::int64_t chunk_row
                               const ChunkCostModel& model = {});
 
 /// The chunk size "auto" picks: the dataset's own chunking (or 65,536 rows) when the model finds
-/// it within 10% of the best, else the best — a multiple of the file's chunking, so no task reads
-/// part of an HDF5 chunk. Keeping the default when it is good keeps the bits of runs at
-/// different worker counts equal (another chunking sums in another order).
+/// it within 10% of the best, else the best (a multiple of 1,024 rows, or of the file's chunking).
+/// Keeping the default when it is good keeps the bits of runs at different worker counts equal
+/// (another chunking sums in another order).
 std::int64_t auto_chunk_rows(const MatrixSource& source, int workers, const ChunkCostModel& model = {});
 
 /// One line of advice when `chunk_rows` leaves workers with nothing to do, or makes tasks so short
