@@ -180,9 +180,18 @@ LogisticScores::Result logistic_scores(const LogisticModels& params, const Kerne
   return out;
 }
 
+ClassifyRows::Result classify_rows(const ClassifyRows::Params& params, const KernelInputs& in) {
+  const Eigen::ArrayXXd z = in.matrix(0).array();
+  if (!params.probability) return {(z > 0).cast<double>().matrix()};
+  // σ(z) without overflow: e^{-|z|} is at most 1, whichever the sign.
+  const Eigen::ArrayXXd e = (-z.abs()).exp();
+  return {(z >= 0).select(1 / (1 + e), e / (1 + e)).matrix()};
+}
+
 }  // namespace
 
 void register_logistic_kernels(KernelRegistry& registry) {
+  add_kernel<ClassifyRows>(registry, classify_rows);
   add_kernel<LogisticPass>(registry, logistic_pass);
   add_kernel<LogisticScores>(registry, logistic_scores);
 }

@@ -8,6 +8,7 @@
 #include "tessera/core/contract.hpp"
 #include "tessera/error.hpp"
 #include "tessera/kernels/cross_validation.hpp"
+#include "tessera/plan/predictions.hpp"
 
 namespace tessera {
 namespace {
@@ -52,12 +53,23 @@ std::int64_t most_components(const JobSpec& job, const SearchModel& model) {
 }
 }  // namespace
 
+/// The [predict] rows, checked before any pass; none without [predict].
+std::optional<MatrixSource> open_predict(const JobSpec& job, const XyData& in) {
+  if (!job.predict) return std::nullopt;
+  if (job.cv && !job.search->refit)
+    throw InputError("[predict] needs the model refitted on all rows: remove [search] refit = false, or [predict]");
+  return open_predict_rows(*job.predict, in.x);
+}
+
 PlannedGraph plan_search(const JobSpec& job, const SearchModel& model) {
-  return first_pass(job, open_xy(job, most_components(job, model)), model).plan;
+  const XyData in = open_xy(job, most_components(job, model));
+  open_predict(job, in);
+  return first_pass(job, in, model).plan;
 }
 
 nlohmann::json run_search(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report, SearchModel& model) {
   const XyData in = open_xy(job, most_components(job, model));
+  const std::optional<MatrixSource> predict = open_predict(job, in);
   const std::string csv = job.cv ? output.companion(csv_path_for(job.output.path)).temp_path() : std::string();
 
   // The first pass: per-fold Gram matrices. Its chunk reads stay on the workers when a model reads
@@ -110,11 +122,12 @@ nlohmann::json run_search(Client& client, const JobSpec& job, OutputFile& output
   }
   if (refit) {
     const hid_t file = output.hdf5();
-    write_refit(file, summary, refit->coef, refit->intercept, refit->params);
+    write_refit(file, summary, refit->coef, refit->intercept, refit->params, feature_names(in.x));
     for (const auto& [name, value] : refit->counts) hdf5::write_integer(file, name, value);
     summary.update(refit->summary);
   }
   model.summarize(summary);
+  if (predict) write_predictions(client, *predict, refit->coef, refit->intercept, model.classifies(), output);
   return summary;
 }
 

@@ -177,7 +177,8 @@ void write_results(hid_t file, const std::vector<Candidate>& candidates, std::si
   hdf5::write_scalar(file, "best_score", candidates[best].mean);
 }
 
-void write_refit(hid_t file, nlohmann::json& summary, const Eigen::VectorXd& coef, double intercept, const ParamSet& params) {
+void write_refit(hid_t file, nlohmann::json& summary, const Eigen::VectorXd& coef, double intercept, const ParamSet& params,
+                 const std::vector<std::string>& names) {
   if (!coef.allFinite() || !std::isfinite(intercept))
     throw InputError("the refitted coefficients are not finite (are the features' values too large to square in double "
                      "precision?)");
@@ -185,6 +186,8 @@ void write_refit(hid_t file, nlohmann::json& summary, const Eigen::VectorXd& coe
   hdf5::write_scalar(file, "intercept", intercept);
   summary["coef"] = std::vector<double>(coef.data(), coef.data() + coef.size());
   summary["intercept"] = intercept;
+  hdf5::write_strings(file, "feature_names", names);
+  summary["feature_names"] = names;
   for (const auto& [name, value] : params) {
     const std::string field = name == "pca.n_components" ? "pca_n_components" : name;
     if (name == "pca.n_components")

@@ -81,4 +81,27 @@ struct LogisticScores {
   };
 };
 
+/// From a chunk's decision values z = Xβ + b (1 x rows, PredictRows' result): the probability of
+/// the positive class σ(z), or the label scikit-learn's predict gives (1 where z > 0, else 0).
+struct ClassifyRows {
+  static constexpr const char* name = "classify_rows";
+  static constexpr Lane lane = Lane::compute;
+  static constexpr bool checkpoint = false;  ///< one value per row: cheaper to compute again than to keep
+  static constexpr std::size_t inputs = 1;
+  struct Params {
+    bool probability = false;
+    template <class Self, class Visit>
+    static void fields(Self& self, Visit&& visit) {
+      visit("probability", self.probability);
+    }
+  };
+  struct Result {
+    Eigen::MatrixXd rows;
+    template <class Self, class Visit>
+    static void fields(Self& self, Visit&& visit) {
+      visit("rows", self.rows);
+    }
+  };
+};
+
 }  // namespace tessera

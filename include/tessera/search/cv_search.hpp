@@ -81,6 +81,8 @@ class SearchModel {
   virtual std::optional<std::int64_t> pca_components() const { return std::nullopt; }
   /// The first pass also checks that the target is binary, naming it, when the model needs that.
   virtual std::optional<std::string> binary_target(const XyData&) const { return std::nullopt; }
+  /// True for a classifier: [predict] then writes labels and probabilities, not values.
+  virtual bool classifies() const { return false; }
   /// True when later passes read the data again: the first pass's chunks are then kept on the
   /// workers (when they fit in memory) and those passes share them.
   virtual bool rereads_data() const { return false; }

@@ -62,8 +62,10 @@ void add_results_json(nlohmann::json& summary, const std::vector<Candidate>& can
 void write_results(hid_t file, const std::vector<Candidate>& candidates, std::size_t best);
 
 /// The refit model: `coef`, `intercept` and the parameters it was fitted with (alpha or C, and
-/// pca.n_components as pca_n_components), as datasets of `file` and fields of `summary`.
-void write_refit(hid_t file, nlohmann::json& summary, const Eigen::VectorXd& coef, double intercept, const ParamSet& params);
+/// pca.n_components as pca_n_components) and the features' `names` (feature_names), as datasets of
+/// `file` and fields of `summary`.
+void write_refit(hid_t file, nlohmann::json& summary, const Eigen::VectorXd& coef, double intercept, const ParamSet& params,
+                 const std::vector<std::string>& names);
 
 /// The same table as CSV, at `path`.
 void write_results_csv(const std::string& path, const std::vector<Candidate>& candidates);

@@ -154,6 +154,8 @@ class LogisticModel : public SearchModel {
     return in.y.path + ":" + in.y.dataset;
   }
 
+  bool classifies() const override { return true; }
+
   bool rereads_data() const override { return true; }
 
   void check(const FoldStatistics& stats) const override {
@@ -289,6 +291,7 @@ ModelSchema schema() {
   s.grid = {{"C", {"logistic.C"}, Check::finite_positive}, {"pca.n_components", {}, Check::at_least_one, true}};
   s.scorings = {"accuracy", "neg_log_loss", "roc_auc", "f1"};
   s.scored_as = "classifiers";
+  s.predicts = true;
   return s;
 }
 

@@ -10,10 +10,10 @@
 #include "tessera/plan/chunk_advice.hpp"
 #include "tessera/error.hpp"
 #include "tessera/io/hdf5.hpp"
-#include "tessera/kernels/io.hpp"
 #include "tessera/kernels/least_squares.hpp"
 #include "tessera/kernels/linalg.hpp"
 #include "tessera/plan/chunk_reads.hpp"
+#include "tessera/plan/predictions.hpp"
 #include "jobs/ols/ols_fit.hpp"
 #include "tessera/core/log.hpp"
 
@@ -46,20 +46,8 @@ OlsInputs check_inputs(const JobSpec& job) {
     throw InputError(fmt::format("{}:{} has fewer rows ({}) than the model has coefficients ({})", in.x.path, in.x.dataset,
                                  in.x.rows, coefficients));
   in.chunk_rows = choose_chunk_rows(job.data, in.x);
-  {
-    hdf5::Handle file = hdf5::open_for_reading(job.data.path);
-    in.names = hdf5::read_string_attribute(file.id(), job.data.features, "feature_names");
-  }
-  if (in.names.size() != static_cast<std::size_t>(in.x.cols)) {
-    in.names.clear();
-    for (std::int64_t j = 0; j < in.x.cols; ++j) in.names.push_back(fmt::format("x{}", j));
-  }
-  if (job.predict) {
-    in.predict = open_source(job.predict->path, job.predict->features, 2);
-    if (in.predict->cols != in.x.cols)
-      throw InputError(fmt::format("{}:{} has {} columns but the model was fitted on {} ({}:{})", in.predict->path,
-                                   in.predict->dataset, in.predict->cols, in.x.cols, in.x.path, in.x.dataset));
-  }
+  in.names = feature_names(in.x);
+  if (job.predict) in.predict = open_predict_rows(*job.predict, in.x);
   return in;
 }
 
@@ -152,24 +140,6 @@ nlohmann::json to_json(const OlsReport& r) {
           {"feature_names", r.feature_names}};
 }
 
-/// Predictions for the [predict] file, written by the workers into the output file.
-void predict(Client& client, const OlsInputs& in, const OlsReport& r, const OutputFile& output, std::uint64_t offset) {
-  std::vector<double> coef = r.coef;
-  for (double& c : coef)
-    if (std::isnan(c)) c = 0;  // a dependent column contributes nothing
-  const auto chunks = row_chunks(in.predict->rows, file_chunk_rows(*in.predict));
-  const auto count = static_cast<std::int64_t>(chunks.size());
-  PlannedGraph plan;
-  for (std::int64_t i = 0; i < count; ++i) {
-    const TaskKey xc = plan.graph.add(read_rows_task(*in.predict, chunks[static_cast<std::size_t>(i)], i, count));
-    const TaskKey fit = plan.graph.add(task_of<PredictRows>({coef, r.intercept ? r.intercept_coef : 0.0}, {xc}));
-    plan.outputs.push_back(plan.graph.add(
-        task_of<WriteRows>({output.temp_path(), static_cast<std::int64_t>(offset), chunks[static_cast<std::size_t>(i)].begin}, {fit})));
-  }
-  client.wait(client.submit(plan.graph, plan.outputs));
-}
-
-
 nlohmann::json run(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report_stream) {
   const OlsInputs in = check_inputs(job);
   const bool cholesky = job.model.as<OlsOptions>().solver == "cholesky";
@@ -205,11 +175,9 @@ nlohmann::json run(Client& client, const JobSpec& job, OutputFile& output, std::
   report_stream << format_report(report) << std::flush;
 
   write_report(output.hdf5(), report);
-  if (in.predict) {
-    const std::uint64_t offset = output.allocate_rows("predictions", static_cast<std::uint64_t>(in.predict->rows), 0);
-    output.close();  // before the workers write predictions into it
-    predict(client, in, report, output, offset);
-  }
+  if (in.predict)
+    write_predictions(client, *in.predict, Eigen::Map<const Eigen::VectorXd>(report.coef.data(), static_cast<Eigen::Index>(report.coef.size())),
+                      report.intercept ? report.intercept_coef : 0.0, false, output);
   return to_json(report);
 }
 

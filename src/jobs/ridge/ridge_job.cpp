@@ -68,6 +68,7 @@ ModelSchema schema() {
   s.grid = {{"alpha", {"ridge.alpha"}, Check::finite_non_negative}, {"pca.n_components", {}, Check::at_least_one, true}};
   s.scorings = {"r2", "neg_mean_squared_error"};
   s.scored_as = "regressors";
+  s.predicts = true;
   return s;
 }
 
