@@ -60,6 +60,9 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
   auto* chunk_option = generate->add_option("--chunk-rows", chunk_rows, "HDF5 chunk size in rows (default 65,536)")
                            ->check(integer_from(1));
   generate->add_option("--noise", gen.noise, "Noise standard deviation (regression)")->check(CLI::NonNegativeNumber);
+  generate->add_option("--first-row", gen.first_row,
+                       "Index of the first row in the seed's sequence (default 0): the same model, new rows, for a test set")
+      ->check(integer_from(0));
   generate->add_flag("--overwrite", gen.overwrite, "Replace an existing output file");
   generate->add_option("output", gen.output, "Output .h5 file")->required();
 

@@ -144,19 +144,20 @@ void write_chunks(const Layout& layout, const GenerateOptions& o, const std::vec
     xbuf.resize(n * cols);
     ybuf.resize(n);
     ebuf.resize(n);
+    const std::uint64_t row0 = begin + static_cast<std::uint64_t>(o.first_row);  // in the seed's sequence
     for (std::uint64_t i = 0; i < n; ++i) {
       double linear = 0;
       for (std::uint64_t j = 0; j < cols; ++j) {
-        const double v = counter_normal(o.seed, 0, (begin + i) * cols + j);
+        const double v = counter_normal(o.seed, 0, (row0 + i) * cols + j);
         xbuf[i * cols + j] = v;
         linear += v * coef[j];
       }
       if (o.kind == "regression") {
         ebuf[i] = linear;
-        ybuf[i] = linear + o.noise * counter_normal(o.seed, 2, begin + i);
+        ybuf[i] = linear + o.noise * counter_normal(o.seed, 2, row0 + i);
       } else {
         ebuf[i] = 1.0 / (1.0 + std::exp(-linear));
-        ybuf[i] = counter_uniform(o.seed, 3, begin + i) < ebuf[i] ? 1.0 : 0.0;
+        ybuf[i] = counter_uniform(o.seed, 3, row0 + i) < ebuf[i] ? 1.0 : 0.0;
       }
     }
     // An uncompressed chunk is its elements in row-major order; a last, shorter chunk holds its

@@ -101,6 +101,10 @@ void check_status(herr_t status, const std::string& what) {
   if (status < 0) throw IoError(what + ": " + hdf5_message());
 }
 
+Handle create_group(hid_t file, const std::string& name) {
+  return Handle(check(H5Gcreate2(file, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "cannot create group " + name));
+}
+
 Handle open_for_reading(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;

@@ -23,7 +23,7 @@ const std::vector<std::string> search_keys = {"grid", "scoring", "refit", "max_c
 const std::vector<std::string> data_keys = {"path",        "features",         "target",    "a", "b", "b_path",
                                             "predictions", "predictions_path", "chunk_rows"};
 const std::vector<std::string> output_keys = {"path", "overwrite"};
-const std::vector<std::string> predict_keys = {"path", "features"};
+const std::vector<std::string> predict_keys = {"path", "features", "target"};
 /// "file:line:column: " for a node that came from the file, "file: " for one set on the command line.
 std::string where(const std::string& file, const toml::node& node) {
   const auto& begin = node.source().begin;
@@ -392,7 +392,8 @@ JobSpec parse_job(const std::string& text, const std::string& name, const std::v
     if (!schema.predicts) throw InputError(name + ": [predict] needs a model that predicts (" + predicting(types) + ")");
     r.check_keys(*predict, "predict", predict_keys);
     job.predict = PredictSpec{r.required_string(*predict, "predict", "path"),
-                              r.string(*predict, "predict", "features").value_or(job.data.features)};
+                              r.string(*predict, "predict", "features").value_or(job.data.features),
+                              r.string(*predict, "predict", "target")};
   }
   if (const toml::table* cv = r.section("cv", false)) {
     if (schema.grid.empty())

@@ -54,11 +54,11 @@ std::int64_t most_components(const JobSpec& job, const SearchModel& model) {
 }  // namespace
 
 /// The [predict] rows, checked before any pass; none without [predict].
-std::optional<MatrixSource> open_predict(const JobSpec& job, const XyData& in) {
+std::optional<PredictData> open_predict(const JobSpec& job, const XyData& in) {
   if (!job.predict) return std::nullopt;
   if (job.cv && !job.search->refit)
     throw InputError("[predict] needs the model refitted on all rows: remove [search] refit = false, or [predict]");
-  return open_predict_rows(*job.predict, in.x);
+  return open_predict_data(*job.predict, in.x);
 }
 
 PlannedGraph plan_search(const JobSpec& job, const SearchModel& model) {
@@ -69,7 +69,7 @@ PlannedGraph plan_search(const JobSpec& job, const SearchModel& model) {
 
 nlohmann::json run_search(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report, SearchModel& model) {
   const XyData in = open_xy(job, most_components(job, model));
-  const std::optional<MatrixSource> predict = open_predict(job, in);
+  const std::optional<PredictData> predict = open_predict(job, in);
   const std::string csv = job.cv ? output.companion(csv_path_for(job.output.path)).temp_path() : std::string();
 
   // The first pass: per-fold Gram matrices. Its chunk reads stay on the workers when a model reads
@@ -127,7 +127,10 @@ nlohmann::json run_search(Client& client, const JobSpec& job, OutputFile& output
     summary.update(refit->summary);
   }
   model.summarize(summary);
-  if (predict) write_predictions(client, *predict, refit->coef, refit->intercept, model.classifies(), output);
+  if (predict) {
+    const nlohmann::json scored = write_predictions(client, *predict, refit->coef, refit->intercept, model.classifies(), output, report);
+    if (!scored.is_null()) summary["evaluation"] = scored;
+  }
   return summary;
 }
 

@@ -34,6 +34,16 @@ class Generate(TempDirTest):
             np.testing.assert_allclose(f["expected_y"][:], p, rtol=1e-12)
             self.assertAlmostEqual(f["y"][:].mean(), p.mean(), delta=0.03)
 
+    def test_first_row_continues_the_same_model(self):
+        # A test set: rows 3000.. of the sequence a 5000-row file holds; none of a 3000-row file's.
+        for kind in ("regression", "classification"):
+            whole = self.generate(f"whole_{kind}.h5", 5000, 4, kind=kind, extra=["--chunk-rows", 700])
+            tail = self.generate(f"tail_{kind}.h5", 2000, 4, kind=kind, extra=["--first-row", 3000, "--chunk-rows", 300])
+            with h5py.File(whole) as w, h5py.File(tail) as t:
+                for name in ("X", "y", "expected_y"):
+                    np.testing.assert_array_equal(t[name][:], w[name][3000:], err_msg=f"{kind} {name}")
+                np.testing.assert_array_equal(t["coef_true"][:], w["coef_true"][:])
+
     def test_inspect_lists_datasets(self):
         out = self.generate("i.h5", 1000, 3, extra=["--chunk-rows", 256])
         r = tessera(["inspect", out], ranks=1)

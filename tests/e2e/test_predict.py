@@ -4,7 +4,9 @@ estimators' predict and predict_proba on the same rows."""
 import h5py
 import numpy as np
 from sklearn.decomposition import PCA
-from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
+from sklearn.metrics import (accuracy_score, f1_score, log_loss, mean_absolute_error, mean_squared_error, r2_score,
+                             roc_auc_score)
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import Pipeline
 
@@ -25,23 +27,32 @@ class PredictTest(TempDirTest):
         self.X = rng.normal(size=(1500, 5)) * scale + shift
         self.Xn = rng.normal(size=(777, 5)) * scale + shift  # new rows, another chunking
         z = self.X @ np.array([0.4, -0.3, 0.2, 0.8, -0.1]) - 0.5
+        zn = self.Xn @ np.array([0.4, -0.3, 0.2, 0.8, -0.1]) - 0.5
         self.labels = (rng.random(1500) < 1 / (1 + np.exp(-z))).astype(float)
-        self.values = self.X @ np.array([1.5, -2, 0.5, 3, 0.25]) + 4 + rng.normal(size=1500)
+        self.labels_new = (rng.random(777) < 1 / (1 + np.exp(-zn))).astype(float)
+        coef = np.array([1.5, -2, 0.5, 3, 0.25])
+        self.values = self.X @ coef + 4 + rng.normal(size=1500)
+        self.values_new = self.Xn @ coef + 4 + rng.normal(size=777)
         self.data, self.new = self.path("train.h5"), self.path("new.h5")
         with h5py.File(self.data, "w") as f:
             f.create_dataset("X", data=self.X, chunks=(200, 5)).attrs["feature_names"] = NAMES
             f["labels"], f["values"] = self.labels, self.values
         with h5py.File(self.new, "w") as f:
             f.create_dataset("X", data=self.Xn, chunks=(100, 5))
+            f["values"], f["labels"] = self.values_new, self.labels_new
 
-    def fit(self, target, model, extra="", ranks=3, name="out.h5"):
+    def fit(self, target, model, extra="", ranks=3, name="out.h5", scored=False):
+        """Fits on train.h5 and predicts for new.h5 (scored against its own `target` with `scored`)."""
         out = self.path(name)
+        truth = f'target = "{target}"\n' if scored else ""
         job = self.write_job("j.toml", {"path": self.data, "target": target}, model, {"path": out, "overwrite": True},
-                             extra=extra + f'[predict]\npath = "{self.new}"\n')
+                             extra=extra + f'[predict]\npath = "{self.new}"\n{truth}')
         r = tessera(["run", job, "--json"], ranks=ranks)
         self.assertEqual(r.returncode, 0, r.stderr)
         with h5py.File(out) as f:
             written = {k: f[k][()] for k in ("predictions", "probabilities", "feature_names") if k in f}
+            if "evaluation" in f:
+                written.update({"evaluation/" + k: v[()] for k, v in f["evaluation"].items()})
         return last_json(r.stdout), written
 
     def assertLabels(self, labels, probabilities, sklearn_proba):
@@ -95,10 +106,41 @@ class PredictTest(TempDirTest):
                 for k in runs[0]:
                     np.testing.assert_array_equal(r[k], runs[0][k], err_msg=f"{model['type']} {k}")
 
-    def bad(self, model, target, extra, predict_file):
+    def test_fit_on_one_file_and_report_on_another(self):
+        # Regression: ols and ridge, scored as sklearn.metrics scores their predictions.
+        for model, sk in (({"type": "ols"}, LinearRegression()), ({"type": "ridge", "alpha": 3.0}, Ridge(alpha=3.0))):
+            d, w = self.fit("values", model, scored=True)
+            expected = sk.fit(self.X, self.values).predict(self.Xn)
+            np.testing.assert_allclose(w["predictions"], expected, rtol=1e-10, atol=1e-10)
+            m = d["evaluation"]["metrics"]
+            self.assertEqual(d["evaluation"]["kind"], "regression")
+            self.assertEqual(m["rows"], 777)
+            for name, value in (("mse", mean_squared_error(self.values_new, expected)),
+                                ("mae", mean_absolute_error(self.values_new, expected)),
+                                ("r2", r2_score(self.values_new, expected))):
+                np.testing.assert_allclose(m[name], value, rtol=1e-9, err_msg=f"{model['type']} {name}")
+                self.assertEqual(w["evaluation/" + name], m[name])
+        # Classification: the probabilities scored against the new file's labels.
+        d, w = self.fit("labels", {"type": "logistic", "C": 0.7}, scored=True)
+        proba = tight_logistic(0.7).fit(self.X, self.labels).predict_proba(self.Xn)[:, 1]
+        m = d["evaluation"]["metrics"]
+        self.assertEqual(d["evaluation"]["kind"], "classification")
+        np.testing.assert_allclose(m["log_loss"], log_loss(self.labels_new, proba), rtol=1e-6)
+        np.testing.assert_allclose(m["roc_auc"], roc_auc_score(self.labels_new, proba), rtol=1e-9)
+        self.assertEqual(m["accuracy"], accuracy_score(self.labels_new, w["predictions"]))
+        np.testing.assert_allclose(m["f1"], f1_score(self.labels_new, w["predictions"]), rtol=1e-12)
+        self.assertEqual(w["evaluation/accuracy"], m["accuracy"])
+
+    def test_truth_of_another_length_is_refused(self):
+        with h5py.File(self.new, "a") as f:
+            f["short"] = self.values_new[:-1]
+        line = self.bad({"type": "ridge"}, "values", "", self.new, truth="short")
+        self.assertIn(f"{self.new}:short has 776 rows but {self.new}:X has 777", line)
+
+    def bad(self, model, target, extra, predict_file, truth=None):
         out = self.path("bad.h5")
         job = self.write_job("bad.toml", {"path": self.data, "target": target}, model, {"path": out},
-                             extra=extra + f'[predict]\npath = "{predict_file}"\n')
+                             extra=extra + f'[predict]\npath = "{predict_file}"\n' + (f'target = "{truth}"\n' if truth else ""))
         return self.run_bad_job(job, out)
 
     def test_predict_file_with_other_columns_is_refused(self):

@@ -19,6 +19,9 @@ struct GenerateOptions {
   std::uint64_t seed = 0;
   std::optional<std::int64_t> chunk_rows;  ///< default: 65,536, fewer when rows are too wide for HDF5's 4 GiB chunks
   double noise = 1.0;
+  /// Row i of the file is row first_row + i of the seed's sequence: with the same seed and
+  /// first_row past another file's rows, rows of the same model that the other file lacks.
+  std::int64_t first_row = 0;
   std::string output;
   bool overwrite = false;
 };

@@ -77,6 +77,9 @@ void read_rows(hid_t file, const std::string& dataset, std::uint64_t row_begin, 
 /// Reads a whole numeric dataset as float64.
 std::vector<double> read_all(hid_t file, const std::string& dataset);
 
+/// A new group of `file` (datasets written to it with the functions below, as to a file).
+Handle create_group(hid_t file, const std::string& name);
+
 /// Writes a row-major rows x cols float64 dataset (cols = 0: a 1-D dataset of `rows`).
 void write_matrix(hid_t file, const std::string& name, const double* data, std::uint64_t rows, std::uint64_t cols);
 void write_scalar(hid_t file, const std::string& name, double value);

@@ -72,6 +72,7 @@ struct SearchSpec {
 struct PredictSpec {
   std::string path;
   std::string features;  ///< defaults to [data] features
+  std::optional<std::string> target;  ///< the truth in that file: the predictions are scored against it
 };
 
 struct OutputSpec {

@@ -1,103 +1,47 @@
 #include "jobs/evaluate/evaluate_job.hpp"
 #include "jobs/evaluate/evaluate_figures.hpp"
 
-#include <cmath>
-
 #include <fmt/format.h>
 
 #include "tessera/plan/chunk_advice.hpp"
 #include "tessera/error.hpp"
-#include "tessera/kernels/linalg.hpp"
-#include "tessera/kernels/metrics.hpp"
 #include "tessera/plan/chunk_reads.hpp"
-#include "tessera/stats/metrics.hpp"
+#include "tessera/plan/metrics_plan.hpp"
 
 namespace tessera {
 namespace {
 
-/// The graph's outputs: regression moments, or classification counts and the ROC AUC — each
-/// reduced over the chunks on the workers, so rank 0 receives a few numbers, never a row.
-PlannedGraph plan(const JobSpec& job) {
-  const MatrixSource truth = open_source(job.data.path, job.data.target, 1);
-  const MatrixSource predicted = open_source(job.data.predictions_path, job.data.predictions, 1);
-  if (predicted.rows != truth.rows)
-    throw InputError(fmt::format("{}:{} has {} rows but {}:{} has {}", predicted.path, predicted.dataset, predicted.rows,
-                                 truth.path, truth.dataset, truth.rows));
+MetricsOf metrics_of(const JobSpec& job, const MatrixSource& truth, const MatrixSource& predicted) {
+  return {job.model.as<EvaluateOptions>().metrics == "classification", truth.path + ":" + truth.dataset,
+          predicted.path + ":" + predicted.dataset};
+}
+
+struct Sources {
+  MatrixSource truth, predicted;
+};
+
+Sources open_sources(const JobSpec& job) {
+  Sources s{open_source(job.data.path, job.data.target, 1), open_source(job.data.predictions_path, job.data.predictions, 1)};
+  if (s.predicted.rows != s.truth.rows)
+    throw InputError(fmt::format("{}:{} has {} rows but {}:{} has {}", s.predicted.path, s.predicted.dataset, s.predicted.rows,
+                                 s.truth.path, s.truth.dataset, s.truth.rows));
+  return s;
+}
+
+/// The truth and the predictions read chunk by chunk, and the metrics' tasks on them
+/// (plan/metrics_plan.hpp): rank 0 receives a few numbers, never a row.
+PlannedGraph plan(const JobSpec& job, const Sources& s) {
   PlannedGraph plan;
-  const std::int64_t chunk_rows = choose_chunk_rows(job.data, truth);
-  const ChunkReads reads = read_xy_chunks(plan.graph, truth, predicted, chunk_rows);
-  if (job.model.as<EvaluateOptions>().metrics == "regression") {
-    plan.outputs = {reduce<RegressionMerge>(plan.graph, per_chunk<RegressionMomentsOf>(plan.graph, reads))};
-  } else {
-    std::vector<TaskKey> counts;
-    const auto chunks = row_chunks(truth.rows, chunk_rows);
-    for (std::size_t i = 0; i < chunks.size(); ++i)
-      counts.push_back(plan.graph.add(task_of<ClassificationCountsOf>(
-          {chunks[i].begin, truth.path + ":" + truth.dataset, predicted.path + ":" + predicted.dataset}, {reads.x[i], reads.y[i]})));
-    const TaskKey table = reduce<MergeScoreTables>(plan.graph, per_chunk<ScoreTableOf>(plan.graph, reads));
-    plan.outputs = {reduce<Sum>(plan.graph, counts), plan.graph.add(task_of<AreaUnderCurve>({}, {table}))};
-  }
+  const std::int64_t chunk_rows = choose_chunk_rows(job.data, s.truth);
+  const ChunkReads reads = read_xy_chunks(plan.graph, s.truth, s.predicted, chunk_rows);
+  plan.outputs = add_metrics(plan.graph, reads, row_chunks(s.truth.rows, chunk_rows), metrics_of(job, s.truth, s.predicted));
   return plan;
 }
 
-nlohmann::json regression(const RegressionMoments& m, hid_t file, std::ostream& report) {
-  const nlohmann::json metrics{{"rows", static_cast<std::int64_t>(m.rows)}, {"mse", m.mse()}, {"rmse", std::sqrt(m.mse())},
-                               {"mae", m.mae()}, {"r2", m.r2()}};
-  for (const char* name : {"mse", "rmse", "mae", "r2"}) hdf5::write_scalar(file, name, metrics[name].get<double>());
-  hdf5::write_integer(file, "rows", static_cast<std::int64_t>(m.rows));
-  report << fmt::format("regression metrics on {} rows\n  MSE  {:.10g}\n  RMSE {:.10g}\n  MAE  {:.10g}\n  R²   {:.10g}\n",
-                        m.rows, m.mse(), std::sqrt(m.mse()), m.mae(), m.r2())
-         << std::flush;
-  return metrics;
-}
-
-nlohmann::json classification(const ClassificationReport& r, hid_t file, std::ostream& report) {
-  const ClassificationCounts& c = r.counts;
-  // Class 0's precision and recall are class 1's with the roles swapped.
-  const ClassificationCounts swapped{c.rows, c.tn, c.fn, c.fp, c.tp, c.log_loss_sum};
-  // scikit-learn's layout: rows = truth, columns = prediction
-  const std::int64_t confusion[4] = {static_cast<std::int64_t>(c.tn), static_cast<std::int64_t>(c.fp), static_cast<std::int64_t>(c.fn),
-                                     static_cast<std::int64_t>(c.tp)};
-  nlohmann::json metrics{{"rows", static_cast<std::int64_t>(c.rows)},
-                         {"accuracy", c.accuracy()},
-                         {"precision", c.precision()},
-                         {"recall", c.recall()},
-                         {"f1", c.f1()},
-                         {"log_loss", c.log_loss()},
-                         {"roc_auc", r.roc_auc},
-                         {"confusion_matrix", {{c.tn, c.fp}, {c.fn, c.tp}}},
-                         {"per_class",
-                          {{"0", {{"precision", swapped.precision()}, {"recall", swapped.recall()}, {"f1", swapped.f1()}, {"support", c.tn + c.fp}}},
-                           {"1", {{"precision", c.precision()}, {"recall", c.recall()}, {"f1", c.f1()}, {"support", c.tp + c.fn}}}}}};
-  for (const char* name : {"accuracy", "precision", "recall", "f1", "log_loss", "roc_auc"})
-    hdf5::write_scalar(file, name, metrics[name].get<double>());
-  hdf5::write_integer(file, "rows", static_cast<std::int64_t>(c.rows));
-  hdf5::write_integers(file, "confusion_matrix", confusion, 2, 2);
-  report << fmt::format("classification metrics on {} rows (predicted 1 when p > 0.5)\n", c.rows);
-  report << fmt::format("{:>12} {:>10} {:>10} {:>10} {:>10}\n", "", "precision", "recall", "f1-score", "support");
-  report << fmt::format("{:>12} {:>10.4f} {:>10.4f} {:>10.4f} {:>10}\n", "0", swapped.precision(), swapped.recall(), swapped.f1(), c.tn + c.fp);
-  report << fmt::format("{:>12} {:>10.4f} {:>10.4f} {:>10.4f} {:>10}\n", "1", c.precision(), c.recall(), c.f1(), c.tp + c.fn);
-  report << fmt::format("{:>12} {:>10} {:>10} {:>10.4f} {:>10}\n", "accuracy", "", "", c.accuracy(), c.rows);
-  report << fmt::format("log-loss {:.10g}, ROC AUC {:.10g}\nconfusion matrix (rows: true 0, 1; columns: predicted 0, 1)\n",
-                        c.log_loss(), r.roc_auc);
-  report << fmt::format("  {:>10} {:>10}\n  {:>10} {:>10}\n", c.tn, c.fp, c.fn, c.tp) << std::flush;
-  return metrics;
-}
-
 nlohmann::json run(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report) {
-  const PlannedGraph p = plan(job);
-  const std::vector<Future> results = client.submit(p.graph, p.outputs);
-  const hid_t file = output.hdf5();
-  if (job.model.as<EvaluateOptions>().metrics == "regression")
-    return {{"metrics", regression(from_value<RegressionMoments>(*client.gather(results[0])), file, report)},
-            {"kind", job.model.as<EvaluateOptions>().metrics}};
-  const auto area = from_value<AreaUnderCurve::Result>(*client.gather(results[1]));
-  const ClassificationReport r{from_value<ClassificationCounts>(*client.gather(results[0])), area.auc};
-  if (area.curve.cols() > 0) {
-    hdf5::write_matrix(file, "roc_fpr", area.curve.row(0).eval().data(), static_cast<std::uint64_t>(area.curve.cols()), 0);
-    hdf5::write_matrix(file, "roc_tpr", area.curve.row(1).eval().data(), static_cast<std::uint64_t>(area.curve.cols()), 0);
-  }
-  return {{"metrics", classification(r, file, report)}, {"kind", job.model.as<EvaluateOptions>().metrics}};
+  const Sources s = open_sources(job);
+  const PlannedGraph p = plan(job, s);
+  return publish_metrics(client, client.submit(p.graph, p.outputs), metrics_of(job, s.truth, s.predicted), output.hdf5(), report);
 }
 
 }  // namespace
@@ -107,7 +51,7 @@ const JobType evaluate_job{"evaluate",
                            "(`target`), as sklearn.metrics computes them.",
                            [] { return schema_of<EvaluateOptions>(); },
                            [] { return option_defaults<EvaluateOptions>(); },
-                           [](const JobSpec& job, int) { return plan(job); },
+                           [](const JobSpec& job, int) { return plan(job, open_sources(job)); },
                            run,
                            evaluate_figures};
 

@@ -32,7 +32,7 @@ struct OlsInputs {
   std::int64_t chunk_rows = 0;
   bool intercept = true;
   std::vector<std::string> names;
-  std::optional<MatrixSource> predict;
+  std::optional<PredictData> predict;
 };
 
 OlsInputs check_inputs(const JobSpec& job) {
@@ -47,7 +47,7 @@ OlsInputs check_inputs(const JobSpec& job) {
                                  in.x.rows, coefficients));
   in.chunk_rows = choose_chunk_rows(job.data, in.x);
   in.names = feature_names(in.x);
-  if (job.predict) in.predict = open_predict_rows(*job.predict, in.x);
+  if (job.predict) in.predict = open_predict_data(*job.predict, in.x);
   return in;
 }
 
@@ -175,10 +175,14 @@ nlohmann::json run(Client& client, const JobSpec& job, OutputFile& output, std::
   report_stream << format_report(report) << std::flush;
 
   write_report(output.hdf5(), report);
-  if (in.predict)
-    write_predictions(client, *in.predict, Eigen::Map<const Eigen::VectorXd>(report.coef.data(), static_cast<Eigen::Index>(report.coef.size())),
-                      report.intercept ? report.intercept_coef : 0.0, false, output);
-  return to_json(report);
+  nlohmann::json summary = to_json(report);
+  if (in.predict) {
+    const Eigen::Map<const Eigen::VectorXd> coef(report.coef.data(), static_cast<Eigen::Index>(report.coef.size()));
+    const nlohmann::json scored =
+        write_predictions(client, *in.predict, coef, report.intercept ? report.intercept_coef : 0.0, false, output, report_stream);
+    if (!scored.is_null()) summary["evaluation"] = scored;
+  }
+  return summary;
 }
 
 }  // namespace
