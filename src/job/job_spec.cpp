@@ -166,6 +166,7 @@ std::string violation(Check check, double v) {
       return v >= 0 && std::isfinite(v) ? "" : fmt::format("must be finite and not negative, got {}", v);
     case Check::finite_positive: return v > 0 && std::isfinite(v) ? "" : fmt::format("must be positive and finite, got {}", v);
     case Check::at_least_one: return v >= 1 ? "" : fmt::format("must be at least 1, got {}", v);
+    case Check::open_unit_interval: return v > 0 && v < 1 ? "" : fmt::format("must be between 0 and 1 (exclusive), got {}", v);
     case Check::none: return "";
   }
   return "";

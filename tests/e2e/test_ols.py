@@ -1,9 +1,9 @@
 """Least squares through the tessera binary, against independent references: exact rational
 arithmetic for accuracy, numpy/scipy for the statistics."""
-import json
 
 import h5py
 import numpy as np
+import statsmodels.api as sm
 from scipy import stats
 
 from exact_ols import exact_ols
@@ -193,6 +193,75 @@ class Statistics(OlsCase):
             self.assertEqual(d["coef"], results[0]["coef"])  # JSON keeps every bit of a double
             self.assertEqual(d["stderr"], results[0]["stderr"])
             self.assertEqual(d["intercept"], results[0]["intercept"])
+
+
+class StatsmodelsInference(OlsCase):
+    """conf_int, llf, aic and bic against statsmodels' OLS results, with and without an intercept,
+    at two levels, and on a rank-deficient design (whose parameter count is its rank)."""
+
+    def setUp(self):
+        super().setUp()
+        rng = np.random.default_rng(8)
+        self.X = rng.normal(size=(2500, 3)) * [1, 3, 0.2] + [2, 0, -1]
+        self.y = self.X @ [0.7, -0.2, 4.0] + 1.5 + rng.normal(size=2500) * 2
+
+    def check(self, X, d, out, alpha, intercept=True):
+        design = sm.add_constant(X, has_constant="add") if intercept else X
+        res = sm.OLS(self.y, design, missing="none").fit()
+        ci = res.conf_int(alpha=alpha)
+        off = 1 if intercept else 0
+        kept = ~np.isnan(np.asarray(d["coef"], float))
+        np.testing.assert_allclose(np.array(d["conf_int"], float)[kept], ci[off:][kept[:len(ci) - off]], rtol=1e-9)
+        if intercept:
+            np.testing.assert_allclose(d["intercept_conf_int"], ci[0], rtol=1e-9)
+        for name in ("llf", "aic", "bic"):
+            np.testing.assert_allclose(d[name], getattr(res, name), rtol=1e-12, err_msg=name)
+        with h5py.File(out) as o:
+            np.testing.assert_array_equal(o["conf_int"][:], np.array(d["conf_int"], float))
+            for name in ("llf", "aic", "bic"):
+                self.assertEqual(o[name][()], d[name])
+
+    def test_conf_int_and_information_criteria_match_statsmodels(self):
+        for alpha in (0.05, 0.1):
+            d, out, r = self.fit(self.X, self.y, model={"alpha": alpha})
+            self.check(self.X, d, out, alpha)
+            self.assertIn(f"[{alpha / 2:.4g}", r.stderr)  # the interval's columns in the table
+            self.assertIn("AIC", r.stderr)
+
+    def test_without_intercept(self):
+        d, out, _ = self.fit(self.X, self.y, model={"fit_intercept": False})
+        self.assertIsNone(d["intercept_conf_int"])
+        self.check(self.X, d, out, 0.05, intercept=False)
+
+    def test_rank_deficient_design_counts_its_rank(self):
+        X = np.column_stack([self.X, self.X[:, 0] * 2])  # the last column depends on the first
+        d, out, _ = self.fit(X, self.y)
+        self.assertEqual(d["rank_deficient"], ["x3"])
+        res = sm.OLS(self.y, sm.add_constant(self.X)).fit()  # the same fit on the independent columns
+        for name in ("llf", "aic", "bic"):
+            np.testing.assert_allclose(d[name], getattr(res, name), rtol=1e-10, err_msg=name)
+        self.assertEqual(d["conf_int"][3], [None, None])
+
+    def test_p_values_that_underflow_are_shown_as_below_1e_300(self):
+        rng = np.random.default_rng(3)
+        X = rng.normal(size=(5000, 2))
+        y = X @ [3.0, 0.0] + rng.normal(size=5000) * 1e-3  # t for x0 in the millions: P underflows to 0
+        d, _, r = self.fit(X, y)
+        self.assertEqual(d["pvalues"][0], 0.0)
+        table = next(line for line in r.stderr.splitlines() if line.split() and line.split()[0] == "x0")
+        self.assertIn("<1e-300", table)
+        self.assertNotIn("<1e-300", next(line for line in r.stderr.splitlines() if line.split() and line.split()[0] == "x1"))
+
+    def test_alpha_outside_0_1_is_refused(self):
+        path = self.path("a.h5")
+        with h5py.File(path, "w") as f:
+            f["X"], f["y"] = self.X, self.y
+        for alpha in (0, 1, 1.5):
+            out = self.path("bad.h5")
+            job = self.write_job("bad.toml", {"path": path}, {"type": "ols", "alpha": alpha}, {"path": out})
+            line = self.run_bad_job(job, out)
+            self.assertIn("alpha", line)
+            self.assertIn("must be between 0 and 1", line)
 
 
 class RankDeficiency(OlsCase):

@@ -2,6 +2,7 @@
 
 #include <boost/math/distributions/fisher_f.hpp>
 #include <boost/math/distributions/students_t.hpp>
+#include <numbers>
 #include <cmath>
 #include <limits>
 
@@ -164,8 +165,9 @@ OlsSolution solve_from_exact_gram(const Eigen::MatrixXd& hi, const Eigen::Matrix
   return s;
 }
 
-OlsReport make_report(const OlsSolution& s, const std::vector<std::string>& names, const std::string& solver) {
+OlsReport make_report(const OlsSolution& s, const std::vector<std::string>& names, const std::string& solver, double alpha) {
   OlsReport r;
+  r.alpha = alpha;
   r.feature_names = names;
   r.solver = solver;
   r.intercept = s.intercept;
@@ -203,6 +205,12 @@ OlsReport make_report(const OlsSolution& s, const std::vector<std::string>& name
   r.stderr_.assign(se.begin() + off, se.end());
   r.tvalues.assign(t.begin() + off, t.end());
   r.pvalues.assign(pv.begin() + off, pv.end());
+  // coef ± t(1 − alpha/2, df_resid)·se, as statsmodels' conf_int.
+  const double q = r.df_resid > 0 ? boost::math::quantile(boost::math::complement(tdist, alpha / 2)) : nan;
+  std::vector<std::array<double, 2>> ci;
+  for (std::size_t j = 0; j < coef.size(); ++j) ci.push_back({coef[j] - q * se[j], coef[j] + q * se[j]});
+  if (s.intercept) r.intercept_conf_int = ci[0];
+  r.conf_int.assign(ci.begin() + off, ci.end());
   for (int d : s.dropped) r.rank_deficient.push_back(d < off ? "intercept" : names[static_cast<std::size_t>(d - off)]);
 
   // R² is centred with an intercept, uncentred (1 - SSE/Σy²) without, as the references define it.
@@ -217,25 +225,40 @@ OlsReport make_report(const OlsSolution& s, const std::vector<std::string>& name
   } else {
     r.fstat = r.fstat_pvalue = nan;
   }
+  // statsmodels: llf = −n/2·(log 2π + log(RSS/n) + 1); aic = −2 llf + 2k, bic = −2 llf + k log n,
+  // k = the coefficients estimated (the rank, the intercept included).
+  const double n = static_cast<double>(s.n);
+  r.llf = -n / 2 * (std::log(2 * std::numbers::pi) + std::log(rss / n) + 1);
+  r.aic = -2 * r.llf + 2 * static_cast<double>(m);
+  r.bic = -2 * r.llf + std::log(n) * static_cast<double>(m);
   r.cond = s.cond;
   return r;
+}
+
+std::string shown_pvalue(double p) {
+  // Below 1e-300 the tail probability has underflowed, or nearly: its digits mean nothing.
+  return p < 1e-300 ? "<1e-300" : fmt::format("{:.4g}", p);
 }
 
 std::string format_report(const OlsReport& r) {
   std::string out = fmt::format("OLS ({} solver{})   n = {}   p = {}   df_resid = {}\n", r.solver,
                                 r.refined ? ", refitted in extended precision" : "", r.n, r.p, r.df_resid);
-  out += fmt::format("{:<20} {:>15} {:>13} {:>10} {:>11}\n", "", "coef", "std err", "t", "P>|t|");
-  auto row = [&](const std::string& name, double c, double se, double t, double p) {
+  out += fmt::format("{:<20} {:>15} {:>13} {:>10} {:>11} {:>13} {:>13}\n", "", "coef", "std err", "t", "P>|t|",
+                     fmt::format("[{:.4g}", r.alpha / 2), fmt::format("{:.4g}]", 1 - r.alpha / 2));
+  auto row = [&](const std::string& name, double c, double se, double t, double p, const std::array<double, 2>& ci) {
     if (std::isnan(c))
-      out += fmt::format("{:<20} {:>15} {:>13} {:>10} {:>11}\n", name, "(dependent)", "", "", "");
+      out += fmt::format("{:<20} {:>15}\n", name, "(dependent)");
     else
-      out += fmt::format("{:<20} {:>15.8g} {:>13.6g} {:>10.4g} {:>11.4g}\n", name, c, se, t, p);
+      out += fmt::format("{:<20} {:>15.8g} {:>13.6g} {:>10.4g} {:>11} {:>13.6g} {:>13.6g}\n", name, c, se, t, shown_pvalue(p), ci[0],
+                         ci[1]);
   };
-  if (r.intercept) row("intercept", r.intercept_coef, r.intercept_stderr, r.intercept_tvalue, r.intercept_pvalue);
-  for (std::size_t j = 0; j < r.coef.size(); ++j) row(r.feature_names[j], r.coef[j], r.stderr_[j], r.tvalues[j], r.pvalues[j]);
+  if (r.intercept) row("intercept", r.intercept_coef, r.intercept_stderr, r.intercept_tvalue, r.intercept_pvalue, r.intercept_conf_int);
+  for (std::size_t j = 0; j < r.coef.size(); ++j)
+    row(r.feature_names[j], r.coef[j], r.stderr_[j], r.tvalues[j], r.pvalues[j], r.conf_int[j]);
   out += fmt::format("R² = {:.10g}   adjusted R² = {:.10g}{}\n", r.r2, r.adj_r2, r.intercept ? "" : "   (uncentred: no intercept)");
   out += fmt::format("residual std error = {:.8g} on {} degrees of freedom\n", r.rse, r.df_resid);
-  out += fmt::format("F = {:.8g}, p = {:.4g}   condition number = {:.3g}\n", r.fstat, r.fstat_pvalue, r.cond);
+  out += fmt::format("F = {:.8g}, p = {}   condition number = {:.3g}\n", r.fstat, shown_pvalue(r.fstat_pvalue), r.cond);
+  out += fmt::format("log-likelihood = {:.10g}   AIC = {:.10g}   BIC = {:.10g}\n", r.llf, r.aic, r.bic);
   if (!r.rank_deficient.empty())
     out += fmt::format("rank deficient: {} depend(s) on earlier columns; coefficient(s) not estimated\n",
                        fmt::join(r.rank_deficient, ", "));

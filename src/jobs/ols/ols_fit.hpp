@@ -8,6 +8,7 @@
 /// design, or one whose residuals dwarf the fit), the job refits from the Gram matrix summed in
 /// double-double precision, solved here in binary128 (113-bit) arithmetic.
 #include <Eigen/Core>
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -64,14 +65,25 @@ struct OlsReport {
   std::vector<double> coef, stderr_, tvalues, pvalues;  ///< per feature; NaN where dropped
   bool intercept = false;
   double intercept_coef = 0, intercept_stderr = 0, intercept_tvalue = 0, intercept_pvalue = 0;
+  /// [low, high] per feature at level 1 − alpha (NaN where dropped), and the intercept's.
+  std::vector<std::array<double, 2>> conf_int;
+  std::array<double, 2> intercept_conf_int{};
+  double alpha = 0.05;
   double r2 = 0, adj_r2 = 0, rse = 0, fstat = 0, fstat_pvalue = 0, cond = 0;
+  /// The Gaussian log-likelihood at the fit, and the information criteria with one parameter per
+  /// estimated coefficient (the intercept included), as statsmodels defines them.
+  double llf = 0, aic = 0, bic = 0;
   std::int64_t df_resid = 0, n = 0, p = 0;
   std::vector<std::string> rank_deficient;  ///< names of dropped columns
   std::string solver;
   bool refined = false;  ///< refitted from the double-double Gram matrix
 };
 
-OlsReport make_report(const OlsSolution& s, const std::vector<std::string>& feature_names, const std::string& solver);
+OlsReport make_report(const OlsSolution& s, const std::vector<std::string>& feature_names, const std::string& solver,
+                      double alpha = 0.05);
+
+/// A p-value for a table: "<1e-300" below that (where the tail has underflowed to 0), else 4 digits.
+std::string shown_pvalue(double p);
 
 /// A readable table of the report, as a statistician expects it.
 std::string format_report(const OlsReport& r);

@@ -1,6 +1,7 @@
 #include "jobs/ols/ols_job.hpp"
 #include "jobs/ols/ols_figures.hpp"
 
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -104,8 +105,14 @@ void write_report(hid_t file, const OlsReport& r) {
   hdf5::write_scalar(file, "intercept_stderr", r.intercept ? r.intercept_stderr : nan);
   hdf5::write_scalar(file, "intercept_tvalue", r.intercept ? r.intercept_tvalue : nan);
   hdf5::write_scalar(file, "intercept_pvalue", r.intercept ? r.intercept_pvalue : nan);
+  std::vector<double> ci;  // p x 2, row-major: [low, high] per coefficient
+  for (const auto& pair : r.conf_int) ci.insert(ci.end(), pair.begin(), pair.end());
+  hdf5::write_matrix(file, "conf_int", ci.data(), r.conf_int.size(), 2);
+  const std::array<double, 2> intercept_ci = r.intercept ? r.intercept_conf_int : std::array<double, 2>{nan, nan};
+  hdf5::write_matrix(file, "intercept_conf_int", intercept_ci.data(), 2, 0);
   for (const auto& [name, value] : {std::pair<const char*, double>{"r2", r.r2}, {"adj_r2", r.adj_r2}, {"rse", r.rse},
                                     {"fstat", r.fstat}, {"fstat_pvalue", r.fstat_pvalue}, {"cond", r.cond},
+                                    {"llf", r.llf}, {"aic", r.aic}, {"bic", r.bic}, {"alpha", r.alpha},
                                     })
     hdf5::write_scalar(file, name, value);
   for (const auto& [name, value] : {std::pair<const char*, std::int64_t>{"df_resid", r.df_resid}, {"n", r.n}, {"p", r.p}})
@@ -125,6 +132,12 @@ nlohmann::json to_json(const OlsReport& r) {
           {"intercept_stderr", maybe(r.intercept_stderr)},
           {"intercept_tvalue", maybe(r.intercept_tvalue)},
           {"intercept_pvalue", maybe(r.intercept_pvalue)},
+          {"conf_int", r.conf_int},
+          {"intercept_conf_int", r.intercept ? nlohmann::json(r.intercept_conf_int) : nlohmann::json(nullptr)},
+          {"alpha", r.alpha},
+          {"llf", r.llf},
+          {"aic", r.aic},
+          {"bic", r.bic},
           {"r2", r.r2},
           {"adj_r2", r.adj_r2},
           {"rse", r.rse},
@@ -167,7 +180,7 @@ nlohmann::json run(Client& client, const JobSpec& job, OutputFile& output, std::
     s = solve_from_exact_gram(gram.hi, gram.lo, s);
   }
 
-  OlsReport report = make_report(s, in.names, job.model.as<OlsOptions>().solver);
+  OlsReport report = make_report(s, in.names, job.model.as<OlsOptions>().solver, job.model.as<OlsOptions>().alpha);
   report.refined = refined;
   if (!report.rank_deficient.empty())
     spdlog::warn("rank deficient: {} depend(s) on earlier columns; their coefficients are not estimated (NaN)",

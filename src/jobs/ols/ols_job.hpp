@@ -11,12 +11,16 @@ namespace tessera {
 struct OlsOptions {
   bool fit_intercept = true;
   std::string solver = "tsqr";
+  double alpha = 0.05;
   template <class Self, class Visit>
   static void fields(Self& self, Visit&& visit) {
     visit(KeyDoc{"fit_intercept", "fit an intercept"}, self.fit_intercept);
     visit(KeyDoc{"solver", "TSQR: accurate, handles rank deficiency; Cholesky: fast, well-conditioned data only", Check::none,
                  {"tsqr", "cholesky"}},
           self.solver);
+    visit(KeyDoc{"alpha", "confidence intervals `conf_int` at level 1 − alpha, as statsmodels' conf_int(alpha)",
+                 Check::open_unit_interval},
+          self.alpha);
   }
 };
 
