@@ -66,13 +66,12 @@ std::vector<TaskKey> add_metrics(Graph& graph, const ChunkReads& reads, const st
   return {reduce<Sum>(graph, counts), graph.add(task_of<AreaUnderCurve>({}, {table}))};
 }
 
-nlohmann::json publish_metrics(Client& client, const std::vector<Future>& outputs, const MetricsOf& what, hid_t file,
-                               std::ostream& report) {
+nlohmann::json publish_metrics(const std::vector<ValuePtr>& values, const MetricsOf& what, hid_t file, std::ostream& report) {
   const std::string kind = what.classification ? "classification" : "regression";
   if (!what.classification)
-    return {{"metrics", regression(from_value<RegressionMoments>(*client.gather(outputs[0])), file, report)}, {"kind", kind}};
-  const auto area = from_value<AreaUnderCurve::Result>(*client.gather(outputs[1]));
-  const ClassificationReport r{from_value<ClassificationCounts>(*client.gather(outputs[0])), area.auc};
+    return {{"metrics", regression(from_value<RegressionMoments>(*values[0]), file, report)}, {"kind", kind}};
+  const auto area = from_value<AreaUnderCurve::Result>(*values[1]);
+  const ClassificationReport r{from_value<ClassificationCounts>(*values[0]), area.auc};
   if (area.curve.cols() > 0) {
     hdf5::write_matrix(file, "roc_fpr", area.curve.row(0).eval().data(), static_cast<std::uint64_t>(area.curve.cols()), 0);
     hdf5::write_matrix(file, "roc_tpr", area.curve.row(1).eval().data(), static_cast<std::uint64_t>(area.curve.cols()), 0);

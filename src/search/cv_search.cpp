@@ -8,7 +8,7 @@
 #include "tessera/core/contract.hpp"
 #include "tessera/error.hpp"
 #include "tessera/kernels/cross_validation.hpp"
-#include "tessera/plan/predictions.hpp"
+#include "tessera/search/predict.hpp"
 
 namespace tessera {
 namespace {

@@ -15,7 +15,7 @@
 #include "tessera/io/hdf5.hpp"
 #include "tessera/plan/chunk_reads.hpp"
 #include "tessera/plan/data_source.hpp"
-#include "tessera/runtime/client.hpp"
+#include "tessera/core/value.hpp"
 
 namespace tessera {
 
@@ -29,9 +29,8 @@ struct MetricsOf {
 /// whose chunks are `chunks`: the graph outputs publish_metrics() takes, in order.
 std::vector<TaskKey> add_metrics(Graph& graph, const ChunkReads& reads, const std::vector<RowChunk>& chunks, const MetricsOf& what);
 
-/// Gathers the outputs of add_metrics, writes them as datasets of `file` and as a table to
-/// `report`; returns them as JSON ({"metrics": …, "kind": "regression" | "classification"}).
-nlohmann::json publish_metrics(Client& client, const std::vector<Future>& outputs, const MetricsOf& what, hid_t file,
-                               std::ostream& report);
+/// The values of add_metrics's outputs (gathered, in order), written as datasets of `file` and as
+/// a table to `report`; returned as JSON ({"metrics": …, "kind": "regression" | "classification"}).
+nlohmann::json publish_metrics(const std::vector<ValuePtr>& values, const MetricsOf& what, hid_t file, std::ostream& report);
 
 }  // namespace tessera

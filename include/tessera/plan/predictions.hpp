@@ -1,21 +1,18 @@
 #pragma once
 /// @file
 /// [predict] for a fitted linear model (ols, ridge, logistic, and the PCA pipelines, whose
-/// coefficients are given back on the original features): the rows are checked on rank 0 before
-/// any fit, the workers write the predictions straight into the output file, and when [predict]
-/// names the truth (`target`) the predictions are scored against it in the same job.
+/// coefficients are given back on the original features): the rows checked on rank 0 before any
+/// fit, and the graph that computes the predictions (and, when [predict] names the truth, their
+/// metrics). search/predict runs it and writes the results.
 #include <Eigen/Core>
 #include <optional>
-#include <ostream>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "tessera/io/output_file.hpp"
+#include "tessera/graph/graph.hpp"
 #include "tessera/job/job_spec.hpp"
 #include "tessera/plan/data_source.hpp"
-#include "tessera/runtime/client.hpp"
+#include "tessera/plan/metrics_plan.hpp"
 
 namespace tessera {
 
@@ -33,13 +30,17 @@ PredictData open_predict_data(const PredictSpec& spec, const MatrixSource& fitte
 /// per column, else x0, x1, …
 std::vector<std::string> feature_names(const MatrixSource& x);
 
-/// Writes, for every row, z = xᵀcoef + intercept (a NaN coefficient, of a dependent column, counts
-/// as 0): a regressor's `predictions` are z; a classifier's `predictions` are the labels 0/1 (1
-/// where z > 0, as scikit-learn's predict) and its `probabilities` σ(z) = P(y = 1). With a truth,
-/// its metrics (those of the `evaluate` job: regression, or classification of the probabilities)
-/// go to the output's group `evaluation` and to `report`, and are returned ({"metrics", "kind"});
-/// else null. Closes `output`'s HDF5 file: the workers write the rows into it with pwrite.
-nlohmann::json write_predictions(Client& client, const PredictData& data, const Eigen::VectorXd& coef, double intercept,
-                                 bool classifier, OutputFile& output, std::ostream& report);
+/// Per chunk of the rows, z = xᵀcoef + intercept (a NaN coefficient, of a dependent column, counts
+/// as 0). A regressor's predictions are z; a classifier's are the labels 0/1 (1 where z > 0, as
+/// scikit-learn's predict) and its probabilities σ(z) = P(y = 1). With a truth, the metrics of the
+/// `evaluate` job on them (regression, or classification of the probabilities).
+struct PredictionGraph {
+  Graph graph;
+  std::vector<RowChunk> chunks;
+  std::vector<TaskKey> predictions, probabilities;  ///< per chunk (probabilities: classifiers only)
+  std::vector<TaskKey> metrics;                     ///< add_metrics's outputs; none without a truth
+  MetricsOf scored;
+};
+PredictionGraph plan_predictions(const PredictData& data, const Eigen::VectorXd& coef, double intercept, bool classifier);
 
 }  // namespace tessera

@@ -41,7 +41,9 @@ PlannedGraph plan(const JobSpec& job, const Sources& s) {
 nlohmann::json run(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report) {
   const Sources s = open_sources(job);
   const PlannedGraph p = plan(job, s);
-  return publish_metrics(client, client.submit(p.graph, p.outputs), metrics_of(job, s.truth, s.predicted), output.hdf5(), report);
+  std::vector<ValuePtr> values;
+  for (const Future& f : client.submit(p.graph, p.outputs)) values.push_back(client.gather(f));
+  return publish_metrics(values, metrics_of(job, s.truth, s.predicted), output.hdf5(), report);
 }
 
 }  // namespace

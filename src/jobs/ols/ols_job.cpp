@@ -14,7 +14,7 @@
 #include "tessera/kernels/least_squares.hpp"
 #include "tessera/kernels/linalg.hpp"
 #include "tessera/plan/chunk_reads.hpp"
-#include "tessera/plan/predictions.hpp"
+#include "tessera/search/predict.hpp"
 #include "jobs/ols/ols_fit.hpp"
 #include "tessera/core/log.hpp"
 
