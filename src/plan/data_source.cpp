@@ -50,4 +50,17 @@ std::vector<RowChunk> row_chunks(std::int64_t rows, std::int64_t chunk_rows) {
   return chunks;
 }
 
+std::vector<std::string> feature_names(const MatrixSource& x) {
+  std::vector<std::string> names;
+  {
+    hdf5::Handle file = hdf5::open_for_reading(x.path);
+    names = hdf5::read_string_attribute(file.id(), x.dataset, "feature_names");
+  }
+  if (names.size() != static_cast<std::size_t>(x.cols)) {
+    names.clear();
+    for (std::int64_t j = 0; j < x.cols; ++j) names.push_back(fmt::format("x{}", j));
+  }
+  return names;
+}
+
 }  // namespace tessera

@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include "tessera/error.hpp"
-#include "tessera/io/hdf5.hpp"
 #include "tessera/kernels/least_squares.hpp"
 #include "tessera/kernels/logistic.hpp"
 #include "tessera/plan/chunk_advice.hpp"
@@ -26,19 +25,6 @@ PredictData open_predict_data(const PredictSpec& spec, const MatrixSource& fitte
                                    x.path, x.dataset, x.rows));
   }
   return data;
-}
-
-std::vector<std::string> feature_names(const MatrixSource& x) {
-  std::vector<std::string> names;
-  {
-    hdf5::Handle file = hdf5::open_for_reading(x.path);
-    names = hdf5::read_string_attribute(file.id(), x.dataset, "feature_names");
-  }
-  if (names.size() != static_cast<std::size_t>(x.cols)) {
-    names.clear();
-    for (std::int64_t j = 0; j < x.cols; ++j) names.push_back(fmt::format("x{}", j));
-  }
-  return names;
 }
 
 PredictionGraph plan_predictions(const PredictData& data, const Eigen::VectorXd& coef, double intercept, bool classifier) {

@@ -51,7 +51,6 @@ std::int64_t most_components(const JobSpec& job, const SearchModel& model) {
       for (double v : it->second) most = std::max(most, static_cast<std::int64_t>(v));
   return most;
 }
-}  // namespace
 
 /// The [predict] rows, checked before any pass; none without [predict].
 std::optional<PredictData> open_predict(const JobSpec& job, const XyData& in) {
@@ -60,6 +59,7 @@ std::optional<PredictData> open_predict(const JobSpec& job, const XyData& in) {
     throw InputError("[predict] needs the model refitted on all rows: remove [search] refit = false, or [predict]");
   return open_predict_data(*job.predict, in.x);
 }
+}  // namespace
 
 PlannedGraph plan_search(const JobSpec& job, const SearchModel& model) {
   const XyData in = open_xy(job, most_components(job, model));

@@ -23,6 +23,10 @@ struct MatrixSource {
 /// 0 for either.
 MatrixSource open_source(const std::string& path, const std::string& dataset, int want_rank);
 
+/// The features' names: the `feature_names` attribute of the features dataset when it has one name
+/// per column, else x0, x1, …
+std::vector<std::string> feature_names(const MatrixSource& x);
+
 /// Contiguous row ranges [begin, end) of `chunk_rows` rows (the last may be shorter).
 struct RowChunk {
   std::int64_t begin = 0, end = 0;

@@ -26,10 +26,6 @@ struct PredictData {
 /// InputError naming both files when the column counts differ, or the truth's rows the features'.
 PredictData open_predict_data(const PredictSpec& spec, const MatrixSource& fitted);
 
-/// The features' names: the `feature_names` attribute of the features dataset when it has one name
-/// per column, else x0, x1, …
-std::vector<std::string> feature_names(const MatrixSource& x);
-
 /// Per chunk of the rows, z = xᵀcoef + intercept (a NaN coefficient, of a dependent column, counts
 /// as 0). A regressor's predictions are z; a classifier's are the labels 0/1 (1 where z > 0, as
 /// scikit-learn's predict) and its probabilities σ(z) = P(y = 1). With a truth, the metrics of the
