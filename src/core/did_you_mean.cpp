@@ -1,6 +1,7 @@
 #include "tessera/core/did_you_mean.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <vector>
 
 namespace tessera {
@@ -21,6 +22,13 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 }  // namespace
 
 std::optional<std::string> closest_match(const std::string& word, const std::vector<std::string>& candidates) {
+  // A word that differs only in case ("hc3" for "HC3") is the one meant, however short.
+  const auto lower = [](std::string s) {
+    std::ranges::transform(s, s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+  };
+  for (const auto& c : candidates)
+    if (lower(c) == lower(word)) return c;
   std::optional<std::string> best;
   std::size_t best_distance = std::max<std::size_t>(1, word.size() / 3) + 1;
   for (const auto& c : candidates) {

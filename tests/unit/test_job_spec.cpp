@@ -89,6 +89,7 @@ TEST(JobSpec, MissingSectionsAndKeysAreNamed) {
 TEST(DidYouMean, OnlyCloseWordsAreSuggested) {
   EXPECT_EQ(closest_match("featurs", {"features", "target"}), "features");
   EXPECT_EQ(closest_match("zzz", {"features", "target"}), std::nullopt);
+  EXPECT_EQ(closest_match("hc3", {"HC0", "HC3"}), "HC3");  // case alone, however short the word
   EXPECT_EQ(did_you_mean("ols", {"gram", "dot"}), "");
 }
 

@@ -1,11 +1,13 @@
 #include "jobs/ols/ols_fit.hpp"
 
 #include <boost/math/distributions/fisher_f.hpp>
+#include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
 #include <numbers>
 #include <cmath>
 #include <limits>
 
+#include <Eigen/Cholesky>
 #include <Eigen/QR>
 #include <Eigen/SVD>
 #include <fmt/format.h>
@@ -141,18 +143,16 @@ OlsSolution solve_from_exact_gram(const Eigen::MatrixXd& hi, const Eigen::Matrix
     for (std::size_t t = i + 1; t < m; ++t) v -= l[t * m + i] * beta[t];
     beta[i] = v / l[i * m + i];
   }
-  // diag((L Lᵀ)⁻¹)_j = Σ_i (L⁻¹)_ij², with L⁻¹ lower triangular, column by column.
-  VectorXld diag(static_cast<Eigen::Index>(m));
+  // L⁻¹, lower triangular, column by column: (L Lᵀ)⁻¹ = L⁻ᵀL⁻¹.
+  MatrixXld root_inverse = MatrixXld::Zero(static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(m));
   std::vector<Quad> inv(m);
   for (std::size_t j = 0; j < m; ++j) {
-    Quad sum = 0;
     for (std::size_t i = j; i < m; ++i) {
       Quad v = i == j ? 1 : 0;
       for (std::size_t t = j; t < i; ++t) v -= l[i * m + t] * inv[t];
       inv[i] = v / l[i * m + i];
-      sum += inv[i] * inv[i];
+      root_inverse(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = static_cast<long double>(inv[i]);
     }
-    diag(static_cast<Eigen::Index>(j)) = static_cast<long double>(sum);
   }
   OlsSolution s = first;
   s.beta.resize(static_cast<Eigen::Index>(m));
@@ -161,13 +161,52 @@ OlsSolution solve_from_exact_gram(const Eigen::MatrixXd& hi, const Eigen::Matrix
   s.yy = static_cast<long double>(yy);
   s.rss = static_cast<long double>(yy - zz > 0 ? yy - zz : Quad(0));
   s.tss = static_cast<long double>(first.intercept ? yy - g(0, y) * g(0, y) / g(0, 0) : yy);
-  s.diag_inverse = std::move(diag);
+  s.root_inverse = std::move(root_inverse);
   return s;
 }
 
-OlsReport make_report(const OlsSolution& s, const std::vector<std::string>& names, const std::string& solver, double alpha) {
+MatrixXld inverse_root(const OlsSolution& s) {
+  const auto m = static_cast<Eigen::Index>(s.kept.size());
+  if (s.root_inverse.rows() == m) return s.root_inverse;
+  const MatrixXld rinv = s.r.topLeftCorner(m, m).triangularView<Eigen::Upper>().solve(MatrixXld::Identity(m, m));
+  return rinv.transpose();
+}
+
+bool robust(const std::string& cov_type) { return cov_type != "nonrobust"; }
+
+namespace {
+
+/// The robust covariance of the kept coefficients: the sandwich, HC1 with its small-sample factor.
+MatrixXld sandwich_covariance(const OlsSolution& s, const InferenceOptions& inference, std::int64_t df_resid) {
+  MatrixXld v = inference.sandwich;
+  if (inference.cov_type == "HC1") v *= static_cast<long double>(s.n) / static_cast<long double>(df_resid);
+  return v;
+}
+
+/// statsmodels' F for a robust covariance: the Wald test that every slope is 0, βₛᵀV⁻¹βₛ / J
+/// over the kept columns other than the intercept.
+double robust_fstat(const OlsSolution& s, const MatrixXld& v) {
+  std::vector<Eigen::Index> slopes;
+  for (std::size_t i = 0; i < s.kept.size(); ++i)
+    if (!s.intercept || s.kept[i] > 0) slopes.push_back(static_cast<Eigen::Index>(i));
+  const auto j = static_cast<Eigen::Index>(slopes.size());
+  MatrixXld vs(j, j);
+  VectorXld bs(j);
+  for (Eigen::Index a = 0; a < j; ++a) {
+    bs(a) = s.beta(slopes[static_cast<std::size_t>(a)]);
+    for (Eigen::Index b = 0; b < j; ++b) vs(a, b) = v(slopes[static_cast<std::size_t>(a)], slopes[static_cast<std::size_t>(b)]);
+  }
+  return static_cast<double>(bs.dot(vs.ldlt().solve(bs)) / static_cast<long double>(j));
+}
+
+}  // namespace
+
+OlsReport make_report(const OlsSolution& s, const std::vector<std::string>& names, const std::string& solver,
+                      const InferenceOptions& inference) {
   OlsReport r;
-  r.alpha = alpha;
+  r.alpha = inference.alpha;
+  r.cov_type = inference.cov_type;
+  r.weighted = inference.weighted;
   r.feature_names = names;
   r.solver = solver;
   r.intercept = s.intercept;
@@ -177,23 +216,35 @@ OlsReport make_report(const OlsSolution& s, const std::vector<std::string>& name
   const auto m = static_cast<Eigen::Index>(s.kept.size());
   r.df_resid = s.n - m;
   const double rss = static_cast<double>(s.rss), tss = static_cast<double>(s.tss);
-  const long double rss_ld = s.rss;
   const double sigma2 = r.df_resid > 0 ? rss / static_cast<double>(r.df_resid) : nan;
   r.rse = std::sqrt(sigma2);
 
-  // Var(beta) = sigma^2 (RᵀR)⁻¹, whose diagonal is the squared row norms of R⁻¹ (or was computed
-  // in extended precision by the refit).
-  VectorXld diag_inverse = s.diag_inverse;
-  if (diag_inverse.size() != m)
-    diag_inverse = s.r.topLeftCorner(m, m).triangularView<Eigen::Upper>().solve(MatrixXld::Identity(m, m)).rowwise().squaredNorm();
+  // Var(β) from (XᵀX)⁻¹ = MᵀM, M = R⁻ᵀ (or the refit's, in extended precision). A robust
+  // cov_type is tested against the normal distribution, as statsmodels does by default.
+  const bool use_t = !robust(inference.cov_type);
+  const MatrixXld root = inverse_root(s);
+  MatrixXld cov;  // robust only: the nonrobust F needs no more than the sums of squares
+  VectorXld variance = VectorXld::Constant(m, nan);
+  if (r.df_resid > 0 && use_t) {
+    variance = s.rss / static_cast<long double>(r.df_resid) * root.colwise().squaredNorm().transpose();
+  } else if (r.df_resid > 0) {
+    cov = sandwich_covariance(s, inference, r.df_resid);
+    variance = cov.diagonal();
+  }
   std::vector<double> coef(static_cast<std::size_t>(names.size()) + off, nan), se = coef, t = coef, pv = coef;
   const boost::math::students_t tdist(r.df_resid > 0 ? static_cast<double>(r.df_resid) : 1.0);
+  const boost::math::normal zdist;
+  const auto two_sided = [&](double stat) {
+    if (!std::isfinite(stat)) return nan;
+    return 2 * (use_t ? boost::math::cdf(boost::math::complement(tdist, std::abs(stat)))
+                      : boost::math::cdf(boost::math::complement(zdist, std::abs(stat))));
+  };
   for (Eigen::Index i = 0; i < m; ++i) {
     const auto col = static_cast<std::size_t>(s.kept[static_cast<std::size_t>(i)]);
     coef[col] = static_cast<double>(s.beta(i));
-    se[col] = r.df_resid > 0 ? static_cast<double>(std::sqrt(rss_ld / static_cast<long double>(r.df_resid) * diag_inverse(i))) : nan;
+    se[col] = static_cast<double>(std::sqrt(variance(i)));
     t[col] = coef[col] / se[col];
-    pv[col] = std::isfinite(t[col]) ? 2 * boost::math::cdf(boost::math::complement(tdist, std::abs(t[col]))) : nan;
+    pv[col] = two_sided(t[col]);
   }
   if (s.intercept) {
     r.intercept_coef = coef[0];
@@ -205,8 +256,11 @@ OlsReport make_report(const OlsSolution& s, const std::vector<std::string>& name
   r.stderr_.assign(se.begin() + off, se.end());
   r.tvalues.assign(t.begin() + off, t.end());
   r.pvalues.assign(pv.begin() + off, pv.end());
-  // coef ± t(1 − alpha/2, df_resid)·se, as statsmodels' conf_int.
-  const double q = r.df_resid > 0 ? boost::math::quantile(boost::math::complement(tdist, alpha / 2)) : nan;
+  // coef ± t(1 − alpha/2, df_resid)·se (z(1 − alpha/2)·se when robust), as statsmodels' conf_int.
+  const double half = inference.alpha / 2;
+  const double q = r.df_resid <= 0 ? nan
+                   : use_t         ? boost::math::quantile(boost::math::complement(tdist, half))
+                                   : boost::math::quantile(boost::math::complement(zdist, half));
   std::vector<std::array<double, 2>> ci;
   for (std::size_t j = 0; j < coef.size(); ++j) ci.push_back({coef[j] - q * se[j], coef[j] + q * se[j]});
   if (s.intercept) r.intercept_conf_int = ci[0];
@@ -219,7 +273,7 @@ OlsReport make_report(const OlsSolution& s, const std::vector<std::string>& name
   r.adj_r2 = r.df_resid > 0 ? 1 - (1 - r.r2) * df_total / static_cast<double>(r.df_resid) : nan;
   const auto df_model = m - off;
   if (df_model > 0 && r.df_resid > 0) {
-    r.fstat = ((tss - rss) / static_cast<double>(df_model)) / sigma2;
+    r.fstat = use_t ? ((tss - rss) / static_cast<double>(df_model)) / sigma2 : robust_fstat(s, cov);
     const boost::math::fisher_f fdist(static_cast<double>(df_model), static_cast<double>(r.df_resid));
     r.fstat_pvalue = std::isfinite(r.fstat) ? boost::math::cdf(boost::math::complement(fdist, r.fstat)) : nan;
   } else {
@@ -228,7 +282,8 @@ OlsReport make_report(const OlsSolution& s, const std::vector<std::string>& name
   // statsmodels: llf = −n/2·(log 2π + log(RSS/n) + 1); aic = −2 llf + 2k, bic = −2 llf + k log n,
   // k = the coefficients estimated (the rank, the intercept included).
   const double n = static_cast<double>(s.n);
-  r.llf = -n / 2 * (std::log(2 * std::numbers::pi) + std::log(rss / n) + 1);
+  // WLS adds ½Σ log w (the likelihood of the unwhitened rows).
+  r.llf = -n / 2 * (std::log(2 * std::numbers::pi) + std::log(rss / n) + 1) + inference.log_weight_sum / 2;
   r.aic = -2 * r.llf + 2 * static_cast<double>(m);
   r.bic = -2 * r.llf + std::log(n) * static_cast<double>(m);
   r.cond = s.cond;
@@ -241,9 +296,10 @@ std::string shown_pvalue(double p) {
 }
 
 std::string format_report(const OlsReport& r) {
-  std::string out = fmt::format("OLS ({} solver{})   n = {}   p = {}   df_resid = {}\n", r.solver,
-                                r.refined ? ", refitted in extended precision" : "", r.n, r.p, r.df_resid);
-  out += fmt::format("{:<20} {:>15} {:>13} {:>10} {:>11} {:>13} {:>13}\n", "", "coef", "std err", "t", "P>|t|",
+  std::string out = fmt::format("{} ({} solver{})   n = {}   p = {}   df_resid = {}   covariance: {}\n", r.weighted ? "WLS" : "OLS",
+                                r.solver, r.refined ? ", refitted in extended precision" : "", r.n, r.p, r.df_resid, r.cov_type);
+  const bool z = robust(r.cov_type);  // normal tests, as statsmodels' summary shows them
+  out += fmt::format("{:<20} {:>15} {:>13} {:>10} {:>11} {:>13} {:>13}\n", "", "coef", "std err", z ? "z" : "t", z ? "P>|z|" : "P>|t|",
                      fmt::format("[{:.4g}", r.alpha / 2), fmt::format("{:.4g}]", 1 - r.alpha / 2));
   auto row = [&](const std::string& name, double c, double se, double t, double p, const std::array<double, 2>& ci) {
     if (std::isnan(c))

@@ -37,9 +37,13 @@ struct OlsSolution {
   long double yy = 0;           ///< sum of y squared
   double cond = 0;              ///< 2-norm condition number of [1 X]
   double scaled_cond = 0;       ///< the same with columns scaled to unit norm
-  /// diag((X_keptᵀX_kept)⁻¹) when computed in extended precision (the refit); empty: from R.
-  VectorXld diag_inverse;
+  /// M, lower triangular, with (X_keptᵀX_kept)⁻¹ = MᵀM, when computed in extended precision
+  /// (the refit: L⁻¹ of its Cholesky factor); empty: R⁻ᵀ (inverse_root).
+  MatrixXld root_inverse;
 };
+
+/// M with (X_keptᵀX_kept)⁻¹ = MᵀM: the refit's, or R⁻ᵀ. The leverage of a row x is ‖M x‖².
+MatrixXld inverse_root(const OlsSolution& s);
 
 /// Solves from R of [1 X y] (k x k); detects dependent columns; RSS = r_yy^2.
 OlsSolution solve_from_r(const MatrixXld& r_aug, std::int64_t n, bool intercept);
@@ -69,6 +73,8 @@ struct OlsReport {
   std::vector<std::array<double, 2>> conf_int;
   std::array<double, 2> intercept_conf_int{};
   double alpha = 0.05;
+  std::string cov_type = "nonrobust";
+  bool weighted = false;
   double r2 = 0, adj_r2 = 0, rse = 0, fstat = 0, fstat_pvalue = 0, cond = 0;
   /// The Gaussian log-likelihood at the fit, and the information criteria with one parameter per
   /// estimated coefficient (the intercept included), as statsmodels defines them.
@@ -79,8 +85,24 @@ struct OlsReport {
   bool refined = false;  ///< refitted from the double-double Gram matrix
 };
 
+/// How the report's inference is made beyond the fit itself.
+struct InferenceOptions {
+  double alpha = 0.05;
+  /// "nonrobust" (σ²(XᵀX)⁻¹, t tests), or "HC0".."HC3": the sandwich (XᵀX)⁻¹·meat·(XᵀX)⁻¹
+  /// (HC1 scaled by n / df_resid), with normal tests as statsmodels' default use_t = False.
+  std::string cov_type = "nonrobust";
+  /// (XᵀX)⁻¹·(Σ ω_i x_i x_iᵀ)·(XᵀX)⁻¹ over the kept columns (RobustCovariance), for a robust
+  /// cov_type; HC1's n / df_resid is applied by make_report.
+  MatrixXld sandwich;
+  bool weighted = false;     ///< WLS: the fit is of the whitened rows √w·[1 X y]
+  double log_weight_sum = 0;  ///< Σ log w_i, the weights' term of the WLS log-likelihood
+};
+
 OlsReport make_report(const OlsSolution& s, const std::vector<std::string>& feature_names, const std::string& solver,
-                      double alpha = 0.05);
+                      const InferenceOptions& inference = {});
+
+/// Whether a cov_type is one of the heteroscedasticity-robust ones (HC0..HC3).
+bool robust(const std::string& cov_type);
 
 /// A p-value for a table: "<1e-300" below that (where the tail has underflowed to 0), else 4 digits.
 std::string shown_pvalue(double p);

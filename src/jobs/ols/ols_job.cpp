@@ -30,6 +30,7 @@ constexpr double cholesky_max_scaled_cond = 1e7;
 
 struct OlsInputs {
   MatrixSource x, y;
+  std::optional<MatrixSource> weights;
   std::int64_t chunk_rows = 0;
   bool intercept = true;
   std::vector<std::string> names;
@@ -41,7 +42,14 @@ OlsInputs check_inputs(const JobSpec& job) {
   if (in.y.rows != in.x.rows)
     throw InputError(fmt::format("{}:{} has {} rows but {}:{} has {}", in.y.path, in.y.dataset, in.y.rows, in.x.path,
                                  in.x.dataset, in.x.rows));
-  in.intercept = job.model.as<OlsOptions>().fit_intercept;
+  const auto& options = job.model.as<OlsOptions>();
+  in.intercept = options.fit_intercept;
+  if (!options.weights.empty()) {
+    in.weights = open_source(job.data.path, options.weights, 1);
+    if (in.weights->rows != in.x.rows)
+      throw InputError(fmt::format("{}:{} has {} rows but {}:{} has {}: one weight per row", in.weights->path,
+                                   in.weights->dataset, in.weights->rows, in.x.path, in.x.dataset, in.x.rows));
+  }
   const std::int64_t coefficients = in.x.cols + (in.intercept ? 1 : 0);
   if (in.x.rows < coefficients)
     throw InputError(fmt::format("{}:{} has fewer rows ({}) than the model has coefficients ({})", in.x.path, in.x.dataset,
@@ -52,13 +60,44 @@ OlsInputs check_inputs(const JobSpec& job) {
   return in;
 }
 
+/// The rows the fit sees: [X y], or with weights the whitened rows √w·[1 X y], whose ones column
+/// (√w) is then part of X — the kernels add no intercept of their own (`kernel_intercept`).
+struct DesignReads {
+  ChunkReads rows;
+  std::vector<TaskKey> weights;  ///< the weights' chunks, when weighted
+};
+
+bool kernel_intercept(const OlsInputs& in) { return in.intercept && !in.weights; }
+
+DesignReads read_design(Graph& graph, const OlsInputs& in) {
+  DesignReads design{read_xy_chunks(graph, in.x, in.y, in.chunk_rows), {}};
+  if (!in.weights) return design;
+  const auto chunks = row_chunks(in.x.rows, in.chunk_rows);
+  const auto count = static_cast<std::int64_t>(chunks.size());
+  const std::string label = in.weights->path + ":" + in.weights->dataset;
+  for (std::int64_t i = 0; i < count; ++i) {
+    const auto c = static_cast<std::size_t>(i);
+    const TaskKey w = graph.add(read_rows_task(*in.weights, chunks[c], i, count));
+    design.rows.x[c] = graph.add(task_of<WeightRows>({label, chunks[c].begin, in.intercept}, {design.rows.x[c], w}));
+    design.rows.y[c] = graph.add(task_of<WeightRows>({label, chunks[c].begin, false}, {design.rows.y[c], w}));
+    design.weights.push_back(w);
+  }
+  return design;
+}
+
+/// Outputs: R of [1 X y] (tsqr) or its Gram matrix (cholesky); with weights, Σ log w as well.
 PlannedGraph plan_first_pass(const JobSpec& job, const OlsInputs& in) {
   PlannedGraph plan;
-  const ChunkReads reads = read_xy_chunks(plan.graph, in.x, in.y, in.chunk_rows);
+  const DesignReads design = read_design(plan.graph, in);
   if (job.model.as<OlsOptions>().solver == "cholesky") {
-    plan.outputs = {reduce<Sum>(plan.graph, per_chunk<GramAug>(plan.graph, reads, {in.intercept}))};
+    plan.outputs = {reduce<Sum>(plan.graph, per_chunk<GramAug>(plan.graph, design.rows, {kernel_intercept(in)}))};
   } else {
-    plan.outputs = {reduce<QrMerge>(plan.graph, per_chunk<QrRows>(plan.graph, reads, {in.intercept}))};
+    plan.outputs = {reduce<QrMerge>(plan.graph, per_chunk<QrRows>(plan.graph, design.rows, {kernel_intercept(in)}))};
+  }
+  if (in.weights) {
+    std::vector<TaskKey> logs;
+    for (const TaskKey& w : design.weights) logs.push_back(plan.graph.add(task_of<LogWeightSum>({}, {w})));
+    plan.outputs.push_back(reduce<Sum>(plan.graph, logs));
   }
   return plan;
 }
@@ -66,8 +105,26 @@ PlannedGraph plan_first_pass(const JobSpec& job, const OlsInputs& in) {
 /// The refit's one pass: [1 X y]ᵀ[1 X y] summed in double-double precision.
 PlannedGraph plan_exact_gram(const OlsInputs& in) {
   PlannedGraph plan;
-  const ChunkReads reads = read_xy_chunks(plan.graph, in.x, in.y, in.chunk_rows);
-  plan.outputs = {reduce<SumDd>(plan.graph, per_chunk<GramDd>(plan.graph, reads, {in.intercept}))};
+  const DesignReads design = read_design(plan.graph, in);
+  plan.outputs = {reduce<SumDd>(plan.graph, per_chunk<GramDd>(plan.graph, design.rows, {kernel_intercept(in)}))};
+  return plan;
+}
+
+/// The robust covariance's pass, once β and M are known (see RobustCovariance).
+PlannedGraph plan_robust_covariance(const OlsInputs& in, const OlsSolution& s, const std::string& cov_type) {
+  const auto k = static_cast<Eigen::Index>(in.x.cols + (in.intercept ? 1 : 0));
+  const auto m = static_cast<Eigen::Index>(s.kept.size());
+  RobustCovariance::Params params{kernel_intercept(in), std::vector<double>(static_cast<std::size_t>(k), 0.0), 0, {}};
+  for (Eigen::Index i = 0; i < m; ++i) params.beta[static_cast<std::size_t>(s.kept[static_cast<std::size_t>(i)])] = static_cast<double>(s.beta(i));
+  params.leverage_power = cov_type == "HC2" ? 1 : cov_type == "HC3" ? 2 : 0;
+  const MatrixXld root = inverse_root(s);
+  params.root.assign(static_cast<std::size_t>(m * k), 0.0);  // m x k row-major, zero on dropped columns
+  for (Eigen::Index i = 0; i < m; ++i)
+    for (Eigen::Index j = 0; j < m; ++j)
+      params.root[static_cast<std::size_t>(i * k + s.kept[static_cast<std::size_t>(j)])] = static_cast<double>(root(i, j));
+  PlannedGraph plan;
+  const DesignReads design = read_design(plan.graph, in);
+  plan.outputs = {reduce<Sum>(plan.graph, per_chunk<RobustCovariance>(plan.graph, design.rows, params))};
   return plan;
 }
 
@@ -77,8 +134,13 @@ void require_finite_first_pass(const Eigen::MatrixXd& m, const OlsInputs& in) {
   require_finite_sums(m.block(off, off, p, p), m.col(k - 1).segment(off, p), m(k - 1, k - 1), in.x, in.y);
 }
 
-/// Runs a graph whose single output is gathered to rank 0.
-ValuePtr run_to_value(Client& client, const PlannedGraph& plan) { return client.gather(client.submit(plan.graph, plan.outputs).front()); }
+/// Runs a graph; its outputs, gathered to rank 0.
+std::vector<ValuePtr> run_to_values(Client& client, const PlannedGraph& plan) {
+  std::vector<ValuePtr> out;
+  for (const auto& future : client.submit(plan.graph, plan.outputs)) out.push_back(client.gather(future));
+  return out;
+}
+ValuePtr run_to_value(Client& client, const PlannedGraph& plan) { return run_to_values(client, plan).front(); }
 
 /// R of [1 X y] from the Gram matrix: Cholesky of the XᵀX block, then the y column by substitution.
 MatrixXld r_from_gram(const Eigen::MatrixXd& g) {
@@ -118,6 +180,8 @@ void write_report(hid_t file, const OlsReport& r) {
   for (const auto& [name, value] : {std::pair<const char*, std::int64_t>{"df_resid", r.df_resid}, {"n", r.n}, {"p", r.p}})
     hdf5::write_integer(file, name, value);
   hdf5::write_string(file, "solver", r.solver);
+  hdf5::write_string(file, "cov_type", r.cov_type);
+  hdf5::write_integer(file, "weighted", r.weighted ? 1 : 0);
   hdf5::write_strings(file, "rank_deficient", r.rank_deficient);
   hdf5::write_strings(file, "feature_names", r.feature_names);
 }
@@ -148,6 +212,8 @@ nlohmann::json to_json(const OlsReport& r) {
           {"p", r.p},
           {"cond", r.cond},
           {"solver", r.solver},
+          {"cov_type", r.cov_type},
+          {"weighted", r.weighted},
           {"refined", r.refined},
           {"rank_deficient", r.rank_deficient},
           {"feature_names", r.feature_names}};
@@ -156,7 +222,9 @@ nlohmann::json to_json(const OlsReport& r) {
 nlohmann::json run(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report_stream) {
   const OlsInputs in = check_inputs(job);
   const bool cholesky = job.model.as<OlsOptions>().solver == "cholesky";
-  const ValuePtr first = run_to_value(client, plan_first_pass(job, in));
+  const auto& options = job.model.as<OlsOptions>();
+  const std::vector<ValuePtr> first_pass = run_to_values(client, plan_first_pass(job, in));
+  const ValuePtr& first = first_pass.front();
   // The first pass gives the Gram matrix (cholesky) or the R factor (tsqr) of [1 X y].
   const Eigen::MatrixXd factor = cholesky ? from_value<GramAug::Result>(*first).gram : from_value<RFactor>(*first).r;
   require_finite_first_pass(factor, in);
@@ -180,7 +248,17 @@ nlohmann::json run(Client& client, const JobSpec& job, OutputFile& output, std::
     s = solve_from_exact_gram(gram.hi, gram.lo, s);
   }
 
-  OlsReport report = make_report(s, in.names, job.model.as<OlsOptions>().solver, job.model.as<OlsOptions>().alpha);
+  InferenceOptions inference{options.alpha, options.cov_type, {}, in.weights.has_value(), 0.0};
+  if (in.weights) inference.log_weight_sum = from_value<LogWeightSum::Result>(*first_pass.back()).sum;
+  if (robust(options.cov_type)) {
+    const auto full = from_value<RobustCovariance::Result>(*run_to_value(client, plan_robust_covariance(in, s, options.cov_type))).covariance;
+    const auto m = static_cast<Eigen::Index>(s.kept.size());
+    inference.sandwich.resize(m, m);
+    for (Eigen::Index i = 0; i < m; ++i)
+      for (Eigen::Index j = 0; j < m; ++j)
+        inference.sandwich(i, j) = full(s.kept[static_cast<std::size_t>(i)], s.kept[static_cast<std::size_t>(j)]);
+  }
+  OlsReport report = make_report(s, in.names, options.solver, inference);
   report.refined = refined;
   if (!report.rank_deficient.empty())
     spdlog::warn("rank deficient: {} depend(s) on earlier columns; their coefficients are not estimated (NaN)",
