@@ -374,6 +374,16 @@ class RobustAndWeighted(OlsCase):
         job = self.write_job("bad.toml", {"path": path}, {"type": "ols", **model}, {"path": out})
         return self.run_bad_job(job, out)
 
+    def test_a_zero_weight_drops_its_row_but_counts_in_n_as_in_statsmodels(self):
+        X, y, w = self.heteroscedastic(n=400, seed=8)
+        w[[5, 250]] = 0
+        d, _, _ = self.fit(X, y, model={"cov_type": "HC2", "weights": "w"}, datasets={"w": w})
+        res = sm.WLS(y, sm.add_constant(X), weights=w).fit(cov_type="HC2")
+        np.testing.assert_allclose([d["intercept_stderr"]] + d["stderr"], res.bse, rtol=1e-8)
+        self.assertEqual((d["n"], d["df_resid"]), (res.nobs, res.df_resid))
+        self.assertEqual(res.llf, -np.inf)
+        self.assertIsNone(d["llf"])  # −∞, which JSON cannot hold
+
     def test_bad_weights_are_refused_naming_the_dataset_and_row(self):
         w = np.ones(200)
         w[137] = -0.5
