@@ -8,21 +8,9 @@ getcontext().prec = 40
 
 
 def _solve(a, b):
-    """Solves a x = b exactly (Gauss-Jordan over Fractions); also returns diag(a^-1)."""
-    n = len(a)
-    m = [row[:] + [b[i]] + [Fraction(int(i == j)) for j in range(n)] for i, row in enumerate(a)]
-    for c in range(n):
-        pivot = next(r for r in range(c, n) if m[r][c] != 0)
-        m[c], m[pivot] = m[pivot], m[c]
-        inv = 1 / m[c][c]
-        m[c] = [v * inv for v in m[c]]
-        for r in range(n):
-            if r != c and m[r][c] != 0:
-                f = m[r][c]
-                m[r] = [v - f * w for v, w in zip(m[r], m[c])]
-    x = [m[i][n] for i in range(n)]
-    diag_inv = [m[i][n + 1 + i] for i in range(n)]
-    return x, diag_inv
+    """Solves a x = b exactly; also returns diag(a^-1)."""
+    inv = _inverse(a)
+    return [sum(r * v for r, v in zip(row, b)) for row in inv], [inv[i][i] for i in range(len(a))]
 
 
 def _sqrt(q):
