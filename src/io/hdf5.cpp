@@ -56,6 +56,11 @@ Handle utf8_string_type() {
   return type;
 }
 
+bool is_integer_enum(hid_t type) {
+  const Handle base(H5Tget_super(type));
+  return base && H5Tget_class(base.id()) == H5T_INTEGER;
+}
+
 std::string type_name(hid_t type) {
   const H5T_class_t cls = H5Tget_class(type);
   const std::size_t size = H5Tget_size(type);
@@ -65,7 +70,10 @@ std::string type_name(hid_t type) {
     case H5T_FLOAT: return "float" + std::to_string(size * 8);
     case H5T_STRING: return "string";
     case H5T_COMPOUND: return "compound";
-    case H5T_ENUM: return "enum";
+    case H5T_ENUM: {
+      const Handle base(H5Tget_super(type));
+      return base ? "enum of " + type_name(base.id()) : "enum";
+    }
     case H5T_ARRAY: return "array";
     case H5T_OPAQUE: return "opaque";
     case H5T_REFERENCE: return "reference";
@@ -136,7 +144,8 @@ DatasetInfo describe(hid_t file, const std::string& file_name, const std::string
   const H5T_class_t cls = H5Tget_class(type.id());
   if (cls == H5T_NO_CLASS) throw IoError(what + ": cannot read its type: " + hdf5_message());
   info.type = type_name(type.id());
-  info.numeric = cls == H5T_INTEGER || cls == H5T_FLOAT;
+  // An enum of integers (h5py stores booleans so) is read as its integer values, which HDF5 converts.
+  info.numeric = cls == H5T_INTEGER || cls == H5T_FLOAT || (cls == H5T_ENUM && is_integer_enum(type.id()));
   Handle plist(check(H5Dget_create_plist(d.id()), what));
   const H5D_layout_t layout = H5Pget_layout(plist.id());
   if (layout < 0) throw IoError(what + ": cannot read its layout: " + hdf5_message());

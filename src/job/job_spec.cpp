@@ -226,6 +226,15 @@ class ModelReader : public OptionReader {
     if (!value) throw InputError(r_.file() + ": [" + section_of(key) + "] needs " + leaf_of(key));
     check(key, static_cast<double>(*value));
   }
+  void read(const KeyDoc& key, std::optional<double>& value) override {
+    const toml::node* node = node_of(key);
+    if (!node) return;
+    if (const auto flag = node->value_exact<bool>())
+      value = *flag ? 1.0 : 0.0;
+    else
+      value = r_.number(table_of(key), section_of(key), leaf_of(key));
+    check(key, *value);
+  }
 
  private:
   std::string section_of(const KeyDoc& key) const {

@@ -11,6 +11,7 @@ void register_exact_gram_kernels(KernelRegistry& registry);
 void register_cv_kernels(KernelRegistry& registry);
 void register_logistic_kernels(KernelRegistry& registry);
 void register_metrics_kernels(KernelRegistry& registry);
+void register_class_kernels(KernelRegistry& registry);
 
 void register_builtin_kernels(KernelRegistry& registry) {
   blas::use_one_thread();
@@ -21,6 +22,7 @@ void register_builtin_kernels(KernelRegistry& registry) {
   register_cv_kernels(registry);
   register_logistic_kernels(registry);
   register_metrics_kernels(registry);
+  register_class_kernels(registry);
 }
 
 }  // namespace tessera

@@ -25,6 +25,21 @@ void require_finite(const Eigen::Ref<const Eigen::MatrixXd>& transposed, const s
                                      std::isnan(transposed(c, r)) ? "NaN" : "Inf"));
 }
 
+/// A binary target's values as 0 (`classes[0]`) and 1 (`classes[1]`); InputError naming the row of
+/// any other value. `transposed` holds rows [first_row, first_row + cols) as columns.
+void read_as_classes(Eigen::Ref<Eigen::MatrixXd> transposed, const std::vector<double>& classes, const std::string& path,
+                     const std::string& dataset, std::int64_t first_row) {
+  for (Eigen::Index r = 0; r < transposed.cols(); ++r) {
+    double& v = transposed(0, r);
+    if (v == classes[0] || v == classes[1]) {
+      v = v == classes[1] ? 1 : 0;
+      continue;
+    }
+    throw InputError(fmt::format("{}:{} row {} is {}, not one of the target's two classes ({} and {})", path, dataset,
+                                 first_row + r, v, classes[0], classes[1]));
+  }
+}
+
 /// Rows [row_begin, row_end) of a dataset, as a cols x rows matrix. They are read a slice at a
 /// time and each slice is checked for NaN/Inf while it is still in cache, so the check costs no
 /// extra pass over memory.
@@ -48,6 +63,7 @@ ReadRows::Result read_rows(const ReadRows::Params& params, const KernelInputs&) 
     auto columns = transposed.middleCols(slice - begin, slice_end - slice);
     reader.read(static_cast<std::uint64_t>(slice), static_cast<std::uint64_t>(slice_end), columns.data());
     require_finite(columns, path, dataset, slice);
+    if (params.classes) read_as_classes(columns, *params.classes, path, dataset, slice);
   }
   return {std::move(transposed)};
 }

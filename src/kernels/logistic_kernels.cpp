@@ -182,7 +182,10 @@ LogisticScores::Result logistic_scores(const LogisticModels& params, const Kerne
 
 ClassifyRows::Result classify_rows(const ClassifyRows::Params& params, const KernelInputs& in) {
   const Eigen::ArrayXXd z = in.matrix(0).array();
-  if (!params.probability) return {(z > 0).cast<double>().matrix()};
+  if (!params.probability) {
+    const std::vector<double> labels = params.classes.value_or(std::vector<double>{0, 1});
+    return {(z > 0).select(labels[1], Eigen::ArrayXXd::Constant(z.rows(), z.cols(), labels[0])).matrix()};
+  }
   // σ(z) without overflow: e^{-|z|} is at most 1, whichever the sign.
   const Eigen::ArrayXXd e = (-z.abs()).exp();
   return {(z >= 0).select(1 / (1 + e), e / (1 + e)).matrix()};

@@ -5,7 +5,9 @@
 namespace tessera {
 
 Task read_rows_task(const MatrixSource& source, const RowChunk& chunk, std::int64_t index, std::int64_t count) {
-  return task_of<ReadRows>({source.path, source.dataset, chunk.begin, chunk.end, source.cols}, {}, Locality{index, count});
+  ReadRows::Params params{source.path, source.dataset, chunk.begin, chunk.end, source.cols, std::nullopt};
+  if (source.classes) params.classes = std::vector<double>{source.classes->negative, source.classes->positive};
+  return task_of<ReadRows>(params, {}, Locality{index, count});
 }
 
 ChunkReads read_xy_chunks(Graph& graph, const MatrixSource& x, const MatrixSource& y, std::int64_t chunk_rows) {

@@ -15,7 +15,7 @@ MatrixSource open_source(const std::string& path, const std::string& dataset, in
   const hdf5::DatasetInfo info = hdf5::describe(file.id(), path, dataset);
   const std::string name = path + ":" + dataset;
   if (!info.numeric)
-    throw InputError(fmt::format("{} has non-numeric type {} (integer and float data are accepted)", name, info.type));
+    throw InputError(fmt::format("{} has non-numeric type {} (integer, float and boolean data are accepted)", name, info.type));
   const auto rank = static_cast<int>(info.dims.size());
   const bool column_vector = rank == 2 && info.dims[1] == 1;
   if (want_rank == 2 && rank != 2)

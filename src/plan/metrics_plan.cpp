@@ -22,7 +22,8 @@ nlohmann::json regression(const RegressionMoments& m, hid_t file, std::ostream& 
   return metrics;
 }
 
-nlohmann::json classification(const ClassificationReport& r, hid_t file, std::ostream& report) {
+nlohmann::json classification(const ClassificationReport& r, const std::array<std::string, 2>& names, hid_t file,
+                              std::ostream& report) {
   const ClassificationCounts& c = r.counts;
   // Class 0's precision and recall are class 1's with the roles swapped.
   const ClassificationCounts swapped{c.rows, c.tn, c.fn, c.fp, c.tp, c.log_loss_sum};
@@ -38,19 +39,19 @@ nlohmann::json classification(const ClassificationReport& r, hid_t file, std::os
                          {"roc_auc", r.roc_auc},
                          {"confusion_matrix", {{c.tn, c.fp}, {c.fn, c.tp}}},
                          {"per_class",
-                          {{"0", {{"precision", swapped.precision()}, {"recall", swapped.recall()}, {"f1", swapped.f1()}, {"support", c.tn + c.fp}}},
-                           {"1", {{"precision", c.precision()}, {"recall", c.recall()}, {"f1", c.f1()}, {"support", c.tp + c.fn}}}}}};
+                          {{names[0], {{"precision", swapped.precision()}, {"recall", swapped.recall()}, {"f1", swapped.f1()}, {"support", c.tn + c.fp}}},
+                           {names[1], {{"precision", c.precision()}, {"recall", c.recall()}, {"f1", c.f1()}, {"support", c.tp + c.fn}}}}}};
   for (const char* name : {"accuracy", "precision", "recall", "f1", "log_loss", "roc_auc"})
     hdf5::write_scalar(file, name, metrics[name].get<double>());
   hdf5::write_integer(file, "rows", static_cast<std::int64_t>(c.rows));
   hdf5::write_integers(file, "confusion_matrix", confusion, 2, 2);
-  report << fmt::format("classification metrics on {} rows (predicted 1 when p > 0.5)\n", c.rows);
+  report << fmt::format("classification metrics on {} rows (predicted {} when p > 0.5)\n", c.rows, names[1]);
   report << fmt::format("{:>12} {:>10} {:>10} {:>10} {:>10}\n", "", "precision", "recall", "f1-score", "support");
-  report << fmt::format("{:>12} {:>10.4f} {:>10.4f} {:>10.4f} {:>10}\n", "0", swapped.precision(), swapped.recall(), swapped.f1(), c.tn + c.fp);
-  report << fmt::format("{:>12} {:>10.4f} {:>10.4f} {:>10.4f} {:>10}\n", "1", c.precision(), c.recall(), c.f1(), c.tp + c.fn);
+  report << fmt::format("{:>12} {:>10.4f} {:>10.4f} {:>10.4f} {:>10}\n", names[0], swapped.precision(), swapped.recall(), swapped.f1(), c.tn + c.fp);
+  report << fmt::format("{:>12} {:>10.4f} {:>10.4f} {:>10.4f} {:>10}\n", names[1], c.precision(), c.recall(), c.f1(), c.tp + c.fn);
   report << fmt::format("{:>12} {:>10} {:>10} {:>10.4f} {:>10}\n", "accuracy", "", "", c.accuracy(), c.rows);
-  report << fmt::format("log-loss {:.10g}, ROC AUC {:.10g}\nconfusion matrix (rows: true 0, 1; columns: predicted 0, 1)\n",
-                        c.log_loss(), r.roc_auc);
+  report << fmt::format("log-loss {:.10g}, ROC AUC {:.10g}\nconfusion matrix (rows: true {a}, {b}; columns: predicted {a}, {b})\n",
+                        c.log_loss(), r.roc_auc, fmt::arg("a", names[0]), fmt::arg("b", names[1]));
   report << fmt::format("  {:>10} {:>10}\n  {:>10} {:>10}\n", c.tn, c.fp, c.fn, c.tp) << std::flush;
   return metrics;
 }
@@ -76,7 +77,7 @@ nlohmann::json publish_metrics(const std::vector<ValuePtr>& values, const Metric
     hdf5::write_matrix(file, "roc_fpr", area.curve.row(0).eval().data(), static_cast<std::uint64_t>(area.curve.cols()), 0);
     hdf5::write_matrix(file, "roc_tpr", area.curve.row(1).eval().data(), static_cast<std::uint64_t>(area.curve.cols()), 0);
   }
-  return {{"metrics", classification(r, file, report)}, {"kind", kind}};
+  return {{"metrics", classification(r, what.class_names, file, report)}, {"kind", kind}};
 }
 
 }  // namespace tessera

@@ -9,6 +9,7 @@
 #include "tessera/kernels/logistic.hpp"
 #include "tessera/plan/chunk_advice.hpp"
 #include "tessera/plan/chunk_reads.hpp"
+#include "tessera/plan/target_classes.hpp"
 
 namespace tessera {
 
@@ -27,7 +28,11 @@ PredictData open_predict_data(const PredictSpec& spec, const MatrixSource& fitte
   return data;
 }
 
-PredictionGraph plan_predictions(const PredictData& data, const Eigen::VectorXd& coef, double intercept, bool classifier) {
+PredictionGraph plan_predictions(const PredictData& data, const Eigen::VectorXd& coef, double intercept,
+                                 const std::optional<BinaryClasses>& classes) {
+  const bool classifier = classes.has_value();
+  std::optional<MatrixSource> truth = data.truth;
+  if (truth) truth->classes = classes;  // the truth's classes are the model's
   std::vector<double> beta(coef.data(), coef.data() + coef.size());
   for (double& c : beta)
     if (std::isnan(c)) c = 0;  // a dependent column contributes nothing
@@ -40,18 +45,19 @@ PredictionGraph plan_predictions(const PredictData& data, const Eigen::VectorXd&
     const TaskKey x = p.graph.add(read_rows_task(data.x, chunk, i, count));
     const TaskKey z = p.graph.add(task_of<PredictRows>({beta, intercept}, {x}));
     if (classifier) {
-      p.predictions.push_back(p.graph.add(task_of<ClassifyRows>({false}, {z})));
-      p.probabilities.push_back(p.graph.add(task_of<ClassifyRows>({true}, {z})));
+      p.predictions.push_back(p.graph.add(task_of<ClassifyRows>({false, std::vector<double>{classes->negative, classes->positive}}, {z})));
+      p.probabilities.push_back(p.graph.add(task_of<ClassifyRows>({true, std::nullopt}, {z})));
     } else {
       p.predictions.push_back(z);
     }
-    if (data.truth) {
-      scored.x.push_back(p.graph.add(read_rows_task(*data.truth, chunk, i, count)));
+    if (truth) {
+      scored.x.push_back(p.graph.add(read_rows_task(*truth, chunk, i, count)));
       scored.y.push_back(classifier ? p.probabilities.back() : z);
     }
   }
-  if (data.truth) {
-    p.scored = {classifier, data.truth->path + ":" + data.truth->dataset, "the predictions"};
+  if (truth) {
+    p.scored = {classifier, truth->path + ":" + truth->dataset, "the predictions"};
+    if (classes) p.scored.class_names = {class_name(classes->negative), class_name(classes->positive)};
     p.metrics = add_metrics(p.graph, scored, p.chunks, p.scored);
   }
   return p;

@@ -9,6 +9,7 @@
 #include "tessera/error.hpp"
 #include "tessera/kernels/cross_validation.hpp"
 #include "tessera/search/predict.hpp"
+#include "tessera/search/target_classes.hpp"
 
 namespace tessera {
 namespace {
@@ -68,8 +69,11 @@ PlannedGraph plan_search(const JobSpec& job, const SearchModel& model) {
 }
 
 nlohmann::json run_search(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report, SearchModel& model) {
-  const XyData in = open_xy(job, most_components(job, model));
+  XyData in = open_xy(job, most_components(job, model));
   const std::optional<PredictData> predict = open_predict(job, in);
+  // A classifier's target in the user's encoding: its two classes first, read as 0 and 1 from then on.
+  if (model.binary_target(in))
+    in.y.classes = find_binary_classes(client, in.y, in.chunk_rows, model.positive_class(), model.name(), report);
   const std::string csv = job.cv ? output.companion(csv_path_for(job.output.path)).temp_path() : std::string();
 
   // The first pass: per-fold Gram matrices. Its chunk reads stay on the workers when a model reads
@@ -125,10 +129,12 @@ nlohmann::json run_search(Client& client, const JobSpec& job, OutputFile& output
     write_refit(file, summary, refit->coef, refit->intercept, refit->params, feature_names(in.x));
     for (const auto& [name, value] : refit->counts) hdf5::write_integer(file, name, value);
     summary.update(refit->summary);
+    if (in.y.classes) publish_classes(*in.y.classes, file, summary);
   }
   model.summarize(summary);
   if (predict) {
-    const nlohmann::json scored = write_predictions(client, *predict, refit->coef, refit->intercept, model.classifies(), output, report);
+    const nlohmann::json scored = write_predictions(client, *predict, refit->coef, refit->intercept,
+                                                    model.classifies() ? in.y.classes : std::nullopt, output, report);
     if (!scored.is_null()) summary["evaluation"] = scored;
   }
   return summary;

@@ -8,8 +8,9 @@
 namespace tessera {
 
 nlohmann::json write_predictions(Client& client, const PredictData& data, const Eigen::VectorXd& coef, double intercept,
-                                 bool classifier, OutputFile& output, std::ostream& report) {
-  const PredictionGraph p = plan_predictions(data, coef, intercept, classifier);
+                                 const std::optional<BinaryClasses>& classes, OutputFile& output, std::ostream& report) {
+  const bool classifier = classes.has_value();
+  const PredictionGraph p = plan_predictions(data, coef, intercept, classes);
   // Rows are allocated in the HDF5 file now, and written with pwrite once it is closed, which
   // must wait for the metrics: until then the predictions are held on the workers.
   const auto n = static_cast<std::uint64_t>(data.x.rows);

@@ -47,6 +47,8 @@ class OptionReader {
   virtual void read(const KeyDoc& key, double& value) = 0;
   virtual void read(const KeyDoc& key, std::string& value) = 0;
   virtual void read(const KeyDoc& key, std::optional<std::int64_t>& value) = 0;
+  /// A number, or a boolean as 1 or 0 (a class of a boolean target); none when absent.
+  virtual void read(const KeyDoc& key, std::optional<double>& value) = 0;
 };
 
 /// A parameter a [search] grid may vary, and the names it is also known by.
@@ -99,6 +101,8 @@ std::vector<std::string> option_defaults() {
       out.push_back(value.empty() ? "none" : "\"" + value + "\"");
     else if constexpr (std::is_same_v<V, std::optional<std::int64_t>>)
       out.push_back(value ? std::to_string(*value) : "none");
+    else if constexpr (std::is_same_v<V, std::optional<double>>)
+      out.push_back(value ? fmt::format("{}", *value) : "none");
     else if constexpr (std::is_same_v<V, double>)
       out.push_back(fmt::format("{}", value));
     else

@@ -3,13 +3,17 @@
 /// Contracts of the io lane's kernels: reading row blocks of HDF5 datasets, and writing row
 /// blocks into a dataset rank 0 allocated in the output file (see core/contract.hpp).
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "tessera/core/contract.hpp"
 
 namespace tessera {
 
 /// Rows [row_begin, row_end) of a 1-D or 2-D numeric dataset, as float64, checked for NaN/Inf.
+/// With `classes` {negative, positive}, a binary target's values are read as 0 and 1, and any
+/// other value is bad input.
 struct ReadRows {
   static constexpr const char* name = "read_rows";
   static constexpr Lane lane = Lane::io;
@@ -18,6 +22,7 @@ struct ReadRows {
     std::string path, dataset;
     std::int64_t row_begin = 0, row_end = 0;
     std::int64_t cols = 0;  ///< as planned; a dataset with another count is refused
+    std::optional<std::vector<double>> classes;
     template <class Self, class Visit>
     static void fields(Self& self, Visit&& visit) {
       visit("path", self.path);
@@ -25,6 +30,7 @@ struct ReadRows {
       visit("row_begin", self.row_begin);
       visit("row_end", self.row_end);
       visit("cols", self.cols);
+      visit("classes", self.classes);
     }
   };
   struct Result {

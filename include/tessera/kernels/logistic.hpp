@@ -82,7 +82,8 @@ struct LogisticScores {
 };
 
 /// From a chunk's decision values z = Xβ + b (1 x rows, PredictRows' result): the probability of
-/// the positive class σ(z), or the label scikit-learn's predict gives (1 where z > 0, else 0).
+/// the positive class σ(z), or the label scikit-learn's predict gives (1 where z > 0, else 0) —
+/// given back as the user's `classes` {negative, positive} when the job names them.
 struct ClassifyRows {
   static constexpr const char* name = "classify_rows";
   static constexpr Lane lane = Lane::compute;
@@ -90,9 +91,11 @@ struct ClassifyRows {
   static constexpr std::size_t inputs = 1;
   struct Params {
     bool probability = false;
+    std::optional<std::vector<double>> classes;
     template <class Self, class Visit>
     static void fields(Self& self, Visit&& visit) {
       visit("probability", self.probability);
+      visit("classes", self.classes);
     }
   };
   struct Result {

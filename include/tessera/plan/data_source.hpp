@@ -11,12 +11,19 @@
 
 namespace tessera {
 
+/// A binary target's two values, as the user encoded them (0/1, ±1, a boolean, any two numbers):
+/// the tasks read `negative` as 0 and `positive` as 1, the class whose probability is modelled.
+struct BinaryClasses {
+  double negative = 0, positive = 1;
+};
+
 /// A numeric dataset seen as rows x cols (a 1-D dataset is rows x 1).
 struct MatrixSource {
   std::string path, dataset;
   std::int64_t rows = 0, cols = 0;
   std::int64_t chunk_rows = 0;  ///< the file's own chunking along rows, 0 if contiguous
   std::string type;
+  std::optional<BinaryClasses> classes;  ///< a binary target's, once found (plan/target_classes)
 };
 
 /// Opens and checks `path`:`dataset`. `want_rank` is 2 for a matrix, 1 for a vector (n or n x 1),

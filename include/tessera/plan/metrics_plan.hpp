@@ -5,6 +5,7 @@
 /// R² from per-chunk moments merged up a tree. Classification (predictions = P(y = 1), truth in
 /// {0, 1}): counts summed and score tables merged on the workers (accuracy, precision, recall, F1
 /// per class, log-loss, ROC AUC, the confusion matrix), so rank 0 receives a few numbers.
+#include <array>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -23,6 +24,7 @@ namespace tessera {
 struct MetricsOf {
   bool classification = false;
   std::string truth, predictions;
+  std::array<std::string, 2> class_names{"0", "1"};  ///< the classes read as 0 and 1, as the user wrote them
 };
 
 /// The metrics' tasks, on per-chunk keys of the truth (`reads.x`) and the predictions (`reads.y`),

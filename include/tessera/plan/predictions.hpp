@@ -27,9 +27,10 @@ struct PredictData {
 PredictData open_predict_data(const PredictSpec& spec, const MatrixSource& fitted);
 
 /// Per chunk of the rows, z = xᵀcoef + intercept (a NaN coefficient, of a dependent column, counts
-/// as 0). A regressor's predictions are z; a classifier's are the labels 0/1 (1 where z > 0, as
-/// scikit-learn's predict) and its probabilities σ(z) = P(y = 1). With a truth, the metrics of the
-/// `evaluate` job on them (regression, or classification of the probabilities).
+/// as 0). A regressor's predictions are z. A classifier — one with the `classes` of its target —
+/// predicts labels in the user's encoding (the positive class where z > 0, as scikit-learn's
+/// predict) and the probabilities σ(z) = P(y = positive). With a truth (of the same two classes),
+/// the metrics of the `evaluate` job on them (regression, or classification of the probabilities).
 struct PredictionGraph {
   Graph graph;
   std::vector<RowChunk> chunks;
@@ -37,6 +38,7 @@ struct PredictionGraph {
   std::vector<TaskKey> metrics;                     ///< add_metrics's outputs; none without a truth
   MetricsOf scored;
 };
-PredictionGraph plan_predictions(const PredictData& data, const Eigen::VectorXd& coef, double intercept, bool classifier);
+PredictionGraph plan_predictions(const PredictData& data, const Eigen::VectorXd& coef, double intercept,
+                                 const std::optional<BinaryClasses>& classes);
 
 }  // namespace tessera

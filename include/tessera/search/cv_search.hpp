@@ -79,8 +79,11 @@ class SearchModel {
   virtual ParamSet own_parameters() const = 0;
   /// [model.pca] n_components, if the model has a PCA step of its own (the grid may add others).
   virtual std::optional<std::int64_t> pca_components() const { return std::nullopt; }
-  /// The first pass also checks that the target is binary, naming it, when the model needs that.
+  /// A classifier's target ("file:dataset"): its two classes are found first (search/target_classes)
+  /// and every pass reads them as 0 and 1.
   virtual std::optional<std::string> binary_target(const XyData&) const { return std::nullopt; }
+  /// The class whose probability a classifier models; the larger of the two when not given.
+  virtual std::optional<double> positive_class() const { return std::nullopt; }
   /// True for a classifier: [predict] then writes labels and probabilities, not values.
   virtual bool classifies() const { return false; }
   /// True when later passes read the data again: the first pass's chunks are then kept on the

@@ -13,11 +13,12 @@
 
 namespace tessera {
 
-/// Writes `predictions` (and a classifier's `probabilities`) for every row of `data`; with a
+/// Writes `predictions` (and, for a classifier — one with its target's `classes` — the labels in
+/// the user's encoding and `probabilities`) for every row of `data`; with a
 /// truth, its metrics go to the output's group `evaluation` and to `report` first, and are
 /// returned ({"metrics", "kind"}); else null. Closes `output`'s HDF5 file: the workers write the
 /// rows into it with pwrite.
 nlohmann::json write_predictions(Client& client, const PredictData& data, const Eigen::VectorXd& coef, double intercept,
-                                 bool classifier, OutputFile& output, std::ostream& report);
+                                 const std::optional<BinaryClasses>& classes, OutputFile& output, std::ostream& report);
 
 }  // namespace tessera

@@ -7,14 +7,21 @@
 #include "tessera/error.hpp"
 #include "tessera/plan/chunk_reads.hpp"
 #include "tessera/plan/metrics_plan.hpp"
+#include "tessera/plan/target_classes.hpp"
+#include "tessera/search/target_classes.hpp"
 
 namespace tessera {
 namespace {
 
+bool classification(const JobSpec& job) { return job.model.as<EvaluateOptions>().metrics == "classification"; }
+
 MetricsOf metrics_of(const JobSpec& job, const MatrixSource& truth, const MatrixSource& predicted) {
-  return {job.model.as<EvaluateOptions>().metrics == "classification", truth.path + ":" + truth.dataset,
-          predicted.path + ":" + predicted.dataset};
+  MetricsOf what{classification(job), truth.path + ":" + truth.dataset,
+                 predicted.path + ":" + predicted.dataset};
+  if (truth.classes) what.class_names = {class_name(truth.classes->negative), class_name(truth.classes->positive)};
+  return what;
 }
+
 
 struct Sources {
   MatrixSource truth, predicted;
@@ -39,11 +46,17 @@ PlannedGraph plan(const JobSpec& job, const Sources& s) {
 }
 
 nlohmann::json run(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report) {
-  const Sources s = open_sources(job);
+  Sources s = open_sources(job);
+  // A truth of any two values: its classes first, read as 0 and 1 by the metrics' pass.
+  if (classification(job))
+    s.truth.classes = find_binary_classes(client, s.truth, choose_chunk_rows(job.data, s.truth),
+                                          job.model.as<EvaluateOptions>().positive_class, "classification", report);
   const PlannedGraph p = plan(job, s);
   std::vector<ValuePtr> values;
   for (const Future& f : client.submit(p.graph, p.outputs)) values.push_back(client.gather(f));
-  return publish_metrics(values, metrics_of(job, s.truth, s.predicted), output.hdf5(), report);
+  nlohmann::json summary = publish_metrics(values, metrics_of(job, s.truth, s.predicted), output.hdf5(), report);
+  if (s.truth.classes) publish_classes(*s.truth.classes, output.hdf5(), summary);
+  return summary;
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "tessera/kernels/linalg.hpp"
 #include "tessera/kernels/logistic.hpp"
 #include "tessera/kernels/metrics.hpp"
+#include "tessera/plan/target_classes.hpp"
 #include "jobs/logistic/newton_solver.hpp"
 #include "tessera/stats/metrics.hpp"
 #include "tessera/core/log.hpp"
@@ -103,8 +104,10 @@ int fit(Client& client, std::vector<Model>& models, const JobSpec& job, const Xy
 void require_both_classes(const Eigen::MatrixXd& gram, const std::string& where, const XyData& in) {
   const double rows = gram(0, 0), ones = gram(0, gram.cols() - 1);
   if (ones > 0 && ones < rows) return;
+  const BinaryClasses classes = in.y.classes.value_or(BinaryClasses{});
   throw InputError(fmt::format("{}:{} holds only class {}{} ({} rows): logistic regression needs both classes{}", in.y.path,
-                               in.y.dataset, ones > 0 ? 1 : 0, where, rows, where.empty() ? "" : " (try [cv] shuffle = true)"));
+                               in.y.dataset, class_name(ones > 0 ? classes.positive : classes.negative), where, rows,
+                               where.empty() ? "" : " (try [cv] shuffle = true)"));
 }
 
 /// Every pass returns a Hessian per model, (p + 1)² values for each of folds x candidates models:
@@ -153,6 +156,8 @@ class LogisticModel : public SearchModel {
     require_models_fit_in_a_pass(job_, in);
     return in.y.path + ":" + in.y.dataset;
   }
+
+  std::optional<double> positive_class() const override { return options_.positive_class; }
 
   bool classifies() const override { return true; }
 
@@ -298,7 +303,7 @@ ModelSchema schema() {
 }  // namespace
 
 const JobType logistic_job{"logistic",
-                           "Binary logistic regression (y in {0, 1}), as scikit-learn's LogisticRegression, with [cv] and "
+                           "Binary logistic regression (y of any two values), as scikit-learn's LogisticRegression, with [cv] and "
                            "[search]; a PCA step first with [model.pca] (docs/model-selection.md).",
                            schema,
                            [] { return option_defaults<LogisticOptions>(); },

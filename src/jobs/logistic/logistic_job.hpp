@@ -18,6 +18,7 @@ struct LogisticOptions {
   double tol = 1e-8;
   std::int64_t max_iter = 100;
   std::optional<std::int64_t> pca_components;
+  std::optional<double> positive_class;
   template <class Self, class Visit>
   static void fields(Self& self, Visit&& visit) {
     visit(KeyDoc{"fit_intercept", "fit an intercept, unpenalised"}, self.fit_intercept);
@@ -26,6 +27,9 @@ struct LogisticOptions {
           self.tol);
     visit(KeyDoc{"max_iter", "Newton steps before stopping with a warning", Check::at_least_one}, self.max_iter);
     visit(KeyDoc{"pca.n_components", "PCA to this many components before the model", Check::at_least_one}, self.pca_components);
+    visit(KeyDoc{"positive_class", "the target's value whose probability is modelled (default the larger of its two, as "
+                                   "scikit-learn's classes_[1])"},
+          self.positive_class);
   }
 };
 

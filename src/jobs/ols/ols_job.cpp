@@ -270,7 +270,7 @@ nlohmann::json run(Client& client, const JobSpec& job, OutputFile& output, std::
   if (in.predict) {
     const Eigen::Map<const Eigen::VectorXd> coef(report.coef.data(), static_cast<Eigen::Index>(report.coef.size()));
     const nlohmann::json scored =
-        write_predictions(client, *in.predict, coef, report.intercept ? report.intercept_coef : 0.0, false, output, report_stream);
+        write_predictions(client, *in.predict, coef, report.intercept ? report.intercept_coef : 0.0, std::nullopt, output, report_stream);
     if (!scored.is_null()) summary["evaluation"] = scored;
   }
   return summary;
