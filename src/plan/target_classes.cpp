@@ -26,11 +26,16 @@ TaskKey add_distinct_values(Graph& graph, const MatrixSource& y, std::int64_t ch
 std::string class_name(double value) { return fmt::format("{}", value); }
 
 BinaryClasses binary_classes(const Eigen::MatrixXd& first_values, const MatrixSource& y, std::optional<double> positive_class,
-                             const std::string& needs) {
+                             const std::string& needs, bool one_class_is_fine) {
   const std::string target = y.path + ":" + y.dataset;
-  if (first_values.cols() < 2)
-    throw InputError(fmt::format("{} holds only the value {} ({} rows): {} needs two classes", target, class_name(first_values(0, 0)),
-                                 y.rows, needs));
+  if (first_values.cols() < 2) {
+    const double only = first_values(0, 0);
+    if (!one_class_is_fine)
+      throw InputError(fmt::format("{} holds only class {} ({} rows): {} needs both classes", target, class_name(only), y.rows, needs));
+    const double positive = positive_class.value_or(1);
+    if (only != positive) return {only, positive};
+    return {positive == 0 ? 1.0 : 0.0, positive};  // the negative class is absent: any other value names it
+  }
   if (first_values.cols() > 2) {
     std::string rows;
     for (Eigen::Index j = 0; j < first_values.cols(); ++j)

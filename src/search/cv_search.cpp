@@ -25,7 +25,8 @@ struct FirstPass {
 FirstPass first_pass(const JobSpec& job, const XyData& in, const SearchModel& model) {
   FirstPass first;
   first.reads = read_xy_chunks(first.plan.graph, in.x, in.y, in.chunk_rows);
-  first.plan.outputs = {add_fold_grams(first.plan.graph, first.reads, job, in, model.binary_target(in))};
+  const std::optional<std::string> target = model.binary_target(in) ? std::optional(in.y.path + ":" + in.y.dataset) : std::nullopt;
+  first.plan.outputs = {add_fold_grams(first.plan.graph, first.reads, job, in, target)};
   return first;
 }
 
@@ -72,8 +73,8 @@ nlohmann::json run_search(Client& client, const JobSpec& job, OutputFile& output
   XyData in = open_xy(job, most_components(job, model));
   const std::optional<PredictData> predict = open_predict(job, in);
   // A classifier's target in the user's encoding: its two classes first, read as 0 and 1 from then on.
-  if (model.binary_target(in))
-    in.y.classes = find_binary_classes(client, in.y, in.chunk_rows, model.positive_class(), model.name(), report);
+  if (const auto needs = model.binary_target(in))
+    in.y.classes = find_binary_classes(client, in.y, in.chunk_rows, model.positive_class(), *needs, report);
   const std::string csv = job.cv ? output.companion(csv_path_for(job.output.path)).temp_path() : std::string();
 
   // The first pass: per-fold Gram matrices. Its chunk reads stay on the workers when a model reads

@@ -9,11 +9,11 @@
 namespace tessera {
 
 BinaryClasses find_binary_classes(Client& client, const MatrixSource& y, std::int64_t chunk_rows, std::optional<double> positive_class,
-                                  const std::string& needs, std::ostream& report) {
+                                  const std::string& needs, std::ostream& report, bool one_class_is_fine) {
   Graph graph;
   const TaskKey found = add_distinct_values(graph, y, chunk_rows);
   const auto first = from_value<DistinctValues::Result>(*client.gather(client.submit(graph, {found}).front()));
-  const BinaryClasses classes = binary_classes(first.values, y, positive_class, needs);
+  const BinaryClasses classes = binary_classes(first.values, y, positive_class, needs, one_class_is_fine);
   report << fmt::format("classes of {}:{}: {} (read as 0) and {} (read as 1, the positive class)\n", y.path, y.dataset,
                         class_name(classes.negative), class_name(classes.positive));
   return classes;

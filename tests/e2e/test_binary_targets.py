@@ -153,6 +153,23 @@ class BinaryTargetTest(TempDirTest):
             self.assertEqual(m["accuracy"], accuracy_score(scored, proba > 0.5))
             self.assertEqual(d["positive_class"], 7.0 if positive_class is None else 2.5)
 
+    def test_evaluate_a_truth_of_one_class(self):
+        # A test set of negatives only (-1): scored as scikit-learn does with its default pos_label = 1.
+        rng = np.random.default_rng(4)
+        proba = rng.random(300)
+        path = self.path("negatives.h5")
+        with h5py.File(path, "w") as f:
+            f["y"], f["p"] = -np.ones(300), proba
+        job = self.write_job("e.toml", {"path": path, "target": "y", "predictions": "p"},
+                             {"type": "evaluate", "metrics": "classification"}, {"path": self.path("e.h5")})
+        r = tessera(["run", job, "--json"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        d = last_json(r.stdout)
+        self.assertEqual(d["classes"], [-1, 1])
+        labels = np.where(proba > 0.5, 1, -1)
+        self.assertEqual(d["metrics"]["accuracy"], accuracy_score(-np.ones(300), labels))
+        np.testing.assert_allclose(d["metrics"]["log_loss"], log_loss(np.zeros(300), proba, labels=[0, 1]), rtol=1e-9)
+
 
 class NotBinaryTest(TempDirTest):
     def setUp(self):
@@ -180,7 +197,7 @@ class NotBinaryTest(TempDirTest):
             self.assertIn(f"{self.data}:three has more than two values (row 0 is 1, row 1 is -1, row 877 is 0)", line)
 
     def test_one_value_is_refused(self):
-        self.assertIn(f"{self.data}:one holds only the value 1 (1000 rows)", self.bad("one"))
+        self.assertIn(f"{self.data}:one holds only class 1 (1000 rows): logistic regression needs both classes", self.bad("one"))
 
     def test_positive_class_not_among_the_values(self):
         line = self.bad("y", {"positive_class": 0})

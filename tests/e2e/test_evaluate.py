@@ -68,8 +68,9 @@ class Evaluate(TempDirTest):
 
     def test_bad_input(self):
         y = np.zeros(40)
-        y[23] = 2
-        self.assertIn("truth.h5:y row 23 is 2: classification metrics need a binary target", self.bad("classification", y, np.zeros(40)))
+        y[5], y[23] = 1, 2
+        self.assertIn("truth.h5:y has more than two values (row 0 is 0, row 5 is 1, row 23 is 2): classification needs a binary "
+                      "target", self.bad("classification", y, np.zeros(40)))
         p = np.zeros(40)
         p[31] = 1.5
         self.assertIn("pred.h5:p row 31 is 1.5: classification metrics need the probability of class 1, in [0, 1]",

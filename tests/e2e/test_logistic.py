@@ -211,7 +211,8 @@ class LogisticBadInput(TempDirTest):
         return line
 
     def test_non_binary_target_names_the_row(self):
-        self.assertIn(f"{self.data}:y row 17 is 0.5: logistic regression needs a binary target (0 or 1)", self.bad(target="y"))
+        self.assertIn(f"{self.data}:y has more than two values (row 0 is 0, row 2 is 1, row 17 is 0.5): logistic regression "
+                      "needs a binary target", self.bad(target="y"))
 
     def test_a_single_class_has_no_optimum(self):
         self.assertIn(f"{self.data}:y_one holds only class 0 (40 rows): logistic regression needs both classes",

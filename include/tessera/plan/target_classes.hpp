@@ -18,10 +18,12 @@ namespace tessera {
 TaskKey add_distinct_values(Graph& graph, const MatrixSource& y, std::int64_t chunk_rows);
 
 /// The classes of the binary target `y` from its first distinct values (2 x m: value; row).
-/// InputError naming `y` — and what `needs` the target ("logistic regression") — when it holds one
-/// value or more than two, or when `positive_class` is neither of them.
+/// InputError naming `y` — and what `needs` the target ("logistic regression") — when it holds more
+/// than two values, or when `positive_class` is neither of them. A single value is refused too,
+/// unless `one_class_is_fine` (metrics of a test set of one class): it is then the positive class
+/// if it is `positive_class` (by default 1, as scikit-learn's pos_label), else the negative one.
 BinaryClasses binary_classes(const Eigen::MatrixXd& first_values, const MatrixSource& y, std::optional<double> positive_class,
-                             const std::string& needs);
+                             const std::string& needs, bool one_class_is_fine = false);
 
 /// A class as messages and reports print it: "1", "-1", "0.5".
 std::string class_name(double value);

@@ -79,8 +79,8 @@ class SearchModel {
   virtual ParamSet own_parameters() const = 0;
   /// [model.pca] n_components, if the model has a PCA step of its own (the grid may add others).
   virtual std::optional<std::int64_t> pca_components() const { return std::nullopt; }
-  /// A classifier's target ("file:dataset"): its two classes are found first (search/target_classes)
-  /// and every pass reads them as 0 and 1.
+  /// For a classifier, what needs a binary target, for messages ("logistic regression"): the
+  /// target's two classes are found first (search/target_classes) and every pass reads them as 0 and 1.
   virtual std::optional<std::string> binary_target(const XyData&) const { return std::nullopt; }
   /// The class whose probability a classifier models; the larger of the two when not given.
   virtual std::optional<double> positive_class() const { return std::nullopt; }

@@ -16,10 +16,11 @@
 namespace tessera {
 
 /// The classes of `y` (read in chunks of `chunk_rows` rows), the positive the larger value unless
-/// `positive_class` is given; InputError, naming `y` and what `needs` it, unless `y` holds exactly
-/// two values and `positive_class` is one of them. Reports the mapping to `report`.
+/// `positive_class` is given; InputError, naming `y` and what `needs` it, unless `y` holds two
+/// values (or one, when `one_class_is_fine`) and `positive_class` is one of them
+/// (plan/target_classes' binary_classes). Reports the mapping to `report`.
 BinaryClasses find_binary_classes(Client& client, const MatrixSource& y, std::int64_t chunk_rows, std::optional<double> positive_class,
-                                  const std::string& needs, std::ostream& report);
+                                  const std::string& needs, std::ostream& report, bool one_class_is_fine = false);
 
 /// `classes` as dataset `classes` of `file` ([negative, positive], as scikit-learn's classes_ when
 /// the positive class is the larger) and as the summary's "classes" and "positive_class".

@@ -50,7 +50,8 @@ nlohmann::json run(Client& client, const JobSpec& job, OutputFile& output, std::
   // A truth of any two values: its classes first, read as 0 and 1 by the metrics' pass.
   if (classification(job))
     s.truth.classes = find_binary_classes(client, s.truth, choose_chunk_rows(job.data, s.truth),
-                                          job.model.as<EvaluateOptions>().positive_class, "classification", report);
+                                          job.model.as<EvaluateOptions>().positive_class, "classification", report,
+                                          /*one_class_is_fine=*/true);
   const PlannedGraph p = plan(job, s);
   std::vector<ValuePtr> values;
   for (const Future& f : client.submit(p.graph, p.outputs)) values.push_back(client.gather(f));

@@ -154,7 +154,7 @@ class LogisticModel : public SearchModel {
 
   std::optional<std::string> binary_target(const XyData& in) const override {
     require_models_fit_in_a_pass(job_, in);
-    return in.y.path + ":" + in.y.dataset;
+    return "logistic regression";
   }
 
   std::optional<double> positive_class() const override { return options_.positive_class; }
