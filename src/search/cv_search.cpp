@@ -130,8 +130,8 @@ nlohmann::json run_search(Client& client, const JobSpec& job, OutputFile& output
     write_refit(file, summary, refit->coef, refit->intercept, refit->params, feature_names(in.x));
     for (const auto& [name, value] : refit->counts) hdf5::write_integer(file, name, value);
     summary.update(refit->summary);
-    if (in.y.classes) publish_classes(*in.y.classes, file, summary);
   }
+  if (in.y.classes) publish_classes(*in.y.classes, output.hdf5(), summary);
   model.summarize(summary);
   if (predict) {
     const nlohmann::json scored = write_predictions(client, *predict, refit->coef, refit->intercept,

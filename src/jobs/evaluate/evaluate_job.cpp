@@ -22,7 +22,6 @@ MetricsOf metrics_of(const JobSpec& job, const MatrixSource& truth, const Matrix
   return what;
 }
 
-
 struct Sources {
   MatrixSource truth, predicted;
 };
