@@ -17,19 +17,11 @@ std::vector<int> row_folds(const FoldAssignment& assignment, std::int64_t row_be
   return out;
 }
 
-void require_binary(const Eigen::Ref<const Eigen::MatrixXd>& yt, const std::string& target, std::int64_t row_begin,
-                    const std::string& needs) {
-  for (Eigen::Index i = 0; i < yt.cols(); ++i)
-    if (yt(0, i) != 0 && yt(0, i) != 1)
-      throw InputError(fmt::format("{} row {} is {}: {} a binary target (0 or 1)", target, row_begin + i, yt(0, i), needs));
-}
-
 namespace {
 
 FoldGram::Result fold_gram(const FoldGram::Params& params, const KernelInputs& in) {
   const Eigen::MatrixXd& xt = in.matrix(0);
   const Eigen::MatrixXd& yt = in.matrix(1);
-  if (params.binary_target) require_binary(yt, *params.binary_target, params.row_begin, "logistic regression needs");
   FoldGram::Result out;
   if (params.folds.folds == 0) {
     out.grams.push_back(augmented_gram(xt, yt, true));

@@ -4,7 +4,6 @@
 
 #include "tessera/error.hpp"
 #include "tessera/kernels/builtin.hpp"
-#include "tessera/kernels/cross_validation.hpp"
 #include "tessera/kernels/metrics.hpp"
 
 namespace tessera {
@@ -23,7 +22,6 @@ RegressionMoments regression_merge(const NoFields&, const KernelInputs& in) {
 ClassificationCounts classification_counts(const ClassificationCountsOf::Params& params, const KernelInputs& in) {
   const Eigen::MatrixXd& y = in.matrix(0);
   const Eigen::MatrixXd& p = in.matrix(1);
-  require_binary(y, params.truth, params.row_begin, "classification metrics need");
   ClassificationCounts counts;
   for (Eigen::Index i = 0; i < p.cols(); ++i) {
     if (!(p(0, i) >= 0 && p(0, i) <= 1))

@@ -62,7 +62,7 @@ std::vector<TaskKey> add_metrics(Graph& graph, const ChunkReads& reads, const st
   if (!what.classification) return {reduce<RegressionMerge>(graph, per_chunk<RegressionMomentsOf>(graph, reads))};
   std::vector<TaskKey> counts;
   for (std::size_t i = 0; i < chunks.size(); ++i)
-    counts.push_back(graph.add(task_of<ClassificationCountsOf>({chunks[i].begin, what.truth, what.predictions}, {reads.x[i], reads.y[i]})));
+    counts.push_back(graph.add(task_of<ClassificationCountsOf>({chunks[i].begin, what.predictions}, {reads.x[i], reads.y[i]})));
   const TaskKey table = reduce<MergeScoreTables>(graph, per_chunk<ScoreTableOf>(graph, reads));
   return {reduce<Sum>(graph, counts), graph.add(task_of<AreaUnderCurve>({}, {table}))};
 }

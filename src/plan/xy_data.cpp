@@ -43,12 +43,11 @@ FoldAssignment fold_assignment(const JobSpec& job, const XyData& data) {
   return folds;
 }
 
-TaskKey add_fold_grams(Graph& graph, const ChunkReads& reads, const JobSpec& job, const XyData& data,
-                       const std::optional<std::string>& binary_target) {
+TaskKey add_fold_grams(Graph& graph, const ChunkReads& reads, const JobSpec& job, const XyData& data) {
   const auto chunks = row_chunks(data.x.rows, data.chunk_rows);
   std::vector<TaskKey> leaves;
   for (std::size_t i = 0; i < chunks.size(); ++i)
-    leaves.push_back(graph.add(task_of<FoldGram>({fold_assignment(job, data), chunks[i].begin, binary_target}, {reads.x[i], reads.y[i]})));
+    leaves.push_back(graph.add(task_of<FoldGram>({fold_assignment(job, data), chunks[i].begin}, {reads.x[i], reads.y[i]})));
   return reduce<Sum>(graph, leaves);
 }
 

@@ -22,11 +22,10 @@ struct FirstPass {
   ChunkReads reads;
 };
 
-FirstPass first_pass(const JobSpec& job, const XyData& in, const SearchModel& model) {
+FirstPass first_pass(const JobSpec& job, const XyData& in) {
   FirstPass first;
   first.reads = read_xy_chunks(first.plan.graph, in.x, in.y, in.chunk_rows);
-  const std::optional<std::string> target = model.binary_target(in) ? std::optional(in.y.path + ":" + in.y.dataset) : std::nullopt;
-  first.plan.outputs = {add_fold_grams(first.plan.graph, first.reads, job, in, target)};
+  first.plan.outputs = {add_fold_grams(first.plan.graph, first.reads, job, in)};
   return first;
 }
 
@@ -66,7 +65,8 @@ std::optional<PredictData> open_predict(const JobSpec& job, const XyData& in) {
 PlannedGraph plan_search(const JobSpec& job, const SearchModel& model) {
   const XyData in = open_xy(job, most_components(job, model));
   open_predict(job, in);
-  return first_pass(job, in, model).plan;
+  model.binary_target(in);  // a classifier's checks of the data, up front as in run_search
+  return first_pass(job, in).plan;
 }
 
 nlohmann::json run_search(Client& client, const JobSpec& job, OutputFile& output, std::ostream& report, SearchModel& model) {
@@ -79,7 +79,7 @@ nlohmann::json run_search(Client& client, const JobSpec& job, OutputFile& output
 
   // The first pass: per-fold Gram matrices. Its chunk reads stay on the workers when a model reads
   // the data again and they fit.
-  const FirstPass first = first_pass(job, in, model);
+  const FirstPass first = first_pass(job, in);
   std::vector<TaskKey> wanted = first.plan.outputs;
   const bool hold = model.rereads_data() && in.x.rows * (in.x.cols + 1) * 8 <= cache_bytes_per_worker * client.workers();
   if (hold) {

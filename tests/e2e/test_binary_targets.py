@@ -4,15 +4,11 @@ numbers — fitted, cross-validated, predicted and evaluated as scikit-learn doe
 targets that are not binary refused with the rows that show it."""
 import h5py
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score, log_loss, precision_score, recall_score, roc_auc_score
 from sklearn.model_selection import GridSearchCV, KFold
 
 from tessera_e2e import TempDirTest, last_json, tessera
-
-
-def tight_logistic(C=1.0):
-    return LogisticRegression(C=C, solver="newton-cholesky", tol=1e-12, max_iter=1000)
+from test_predict import tight_logistic
 
 
 class BinaryTargetTest(TempDirTest):

@@ -9,11 +9,11 @@
 ///   static constexpr Lane lane = Lane::compute;
 ///   static constexpr std::size_t inputs = 2;          // (X chunk, y chunk)
 ///   struct Params {
+///     FoldAssignment folds;                         // a nested struct with its own fields
 ///     std::int64_t row_begin = 0;
-///     std::optional<std::string> binary_target;
 ///     template <class Self, class Visit> static void fields(Self& self, Visit&& visit) {
+///       visit("folds", self.folds);
 ///       visit("row_begin", self.row_begin);
-///       visit("binary_target", self.binary_target);
 ///     }
 ///   };
 ///   struct Result {

@@ -34,8 +34,8 @@ inline constexpr int no_fold = -2;
 std::vector<int> row_folds(const FoldAssignment& folds, std::int64_t row_begin, Eigen::Index chunk_rows);
 
 /// Per fold, the augmented Gram matrix [1 X y]ᵀ[1 X y] of the chunk's (X, y) rows in that fold
-/// (one over all rows without cross-validation). With `binary_target` ("file:dataset"), y must
-/// be 0 or 1.
+/// (one over all rows without cross-validation). A classifier's y arrives as 0/1 already: its
+/// reads map the target's two classes (ReadRows' `classes`).
 struct FoldGram {
   static constexpr const char* name = "fold_gram";
   static constexpr Lane lane = Lane::compute;
@@ -43,12 +43,10 @@ struct FoldGram {
   struct Params {
     FoldAssignment folds;
     std::int64_t row_begin = 0;
-    std::optional<std::string> binary_target;
     template <class Self, class Visit>
     static void fields(Self& self, Visit&& visit) {
       visit("folds", self.folds);
       visit("row_begin", self.row_begin);
-      visit("binary_target", self.binary_target);
     }
   };
   struct Result {
@@ -60,9 +58,5 @@ struct FoldGram {
   };
 };
 
-/// Throws InputError naming `target` (file:dataset), the row and what needs it (`needs`, e.g.
-/// "logistic regression needs") unless every value of `yt` (1 x rows, from row `row_begin`) is 0 or 1.
-void require_binary(const Eigen::Ref<const Eigen::MatrixXd>& yt, const std::string& target, std::int64_t row_begin,
-                    const std::string& needs);
 
 }  // namespace tessera

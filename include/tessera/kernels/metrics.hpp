@@ -27,18 +27,18 @@ struct RegressionMerge {
   using Result = RegressionMoments;
 };
 
-/// A chunk's (y, p) checked — y in {0, 1}, p in [0, 1] — and counted; summed with Sum.
+/// A chunk's (y, p) counted, p checked to be in [0, 1] (y arrives as 0/1: the truth's reads map its
+/// two classes); summed with Sum.
 struct ClassificationCountsOf {
   static constexpr const char* name = "classification_counts";
   static constexpr Lane lane = Lane::compute;
   static constexpr std::size_t inputs = 2;
   struct Params {
     std::int64_t row_begin = 0;
-    std::string truth, predictions;  ///< "file:dataset", for messages
+    std::string predictions;  ///< "file:dataset", for messages
     template <class Self, class Visit>
     static void fields(Self& self, Visit&& visit) {
       visit("row_begin", self.row_begin);
-      visit("truth", self.truth);
       visit("predictions", self.predictions);
     }
   };

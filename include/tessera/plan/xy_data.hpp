@@ -25,10 +25,9 @@ XyData open_xy(const JobSpec& job, std::int64_t most_components = 0);
 /// The job's fold assignment for the cross-validation kernels (folds = 0 without [cv]).
 FoldAssignment fold_assignment(const JobSpec& job, const XyData& data);
 
-/// Per chunk, a FoldGram task (checking that y is binary when `binary_target` names it); the
+/// Per chunk, a FoldGram task; the
 /// tasks summed up a tree. The result is a FoldGram::Result: one augmented Gram matrix
 /// [1 X y]ᵀ[1 X y] per fold (one in all without [cv]).
-TaskKey add_fold_grams(Graph& graph, const ChunkReads& reads, const JobSpec& job, const XyData& data,
-                       const std::optional<std::string>& binary_target = std::nullopt);
+TaskKey add_fold_grams(Graph& graph, const ChunkReads& reads, const JobSpec& job, const XyData& data);
 
 }  // namespace tessera
