@@ -254,6 +254,11 @@ void write_matrix(hid_t file, const std::string& name, const double* data, std::
   write_dataset(file, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, cols == 0 ? 1 : 2, dims, data);
 }
 
+void write_array(hid_t file, const std::string& name, const double* data, const std::vector<std::uint64_t>& dims) {
+  const std::vector<hsize_t> extent(dims.begin(), dims.end());
+  write_dataset(file, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, static_cast<int>(extent.size()), extent.data(), data);
+}
+
 void write_scalar(hid_t file, const std::string& name, double value) {
   write_dataset(file, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 0, nullptr, &value);
 }

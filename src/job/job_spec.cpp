@@ -167,6 +167,7 @@ std::string violation(Check check, double v) {
     case Check::finite_positive: return v > 0 && std::isfinite(v) ? "" : fmt::format("must be positive and finite, got {}", v);
     case Check::at_least_one: return v >= 1 ? "" : fmt::format("must be at least 1, got {}", v);
     case Check::open_unit_interval: return v > 0 && v < 1 ? "" : fmt::format("must be between 0 and 1 (exclusive), got {}", v);
+    case Check::unit_interval: return v >= 0 && v <= 1 ? "" : fmt::format("must be between 0 and 1, got {}", v);
     case Check::none: return "";
   }
   return "";
@@ -223,6 +224,8 @@ class ModelReader : public OptionReader {
     const toml::table* table = sub_table(key);
     if (!table) return;
     value = r_.integer(*table, section_of(key), leaf_of(key));
+    // A sub-table ([model.pca]) is there for its key; a key of [model] itself may be left out.
+    if (!value && key.name.find('.') == std::string::npos) return;
     if (!value) throw InputError(r_.file() + ": [" + section_of(key) + "] needs " + leaf_of(key));
     check(key, static_cast<double>(*value));
   }
@@ -293,10 +296,15 @@ SearchSpec read_search(const Reader& r, const toml::table& search, const std::st
   SearchSpec spec;
   spec.max_candidates = r.integer(search, "search", "max_candidates").value_or(spec.max_candidates);
   if (spec.max_candidates < 1) throw InputError(r.at(r.node(search, "max_candidates")) + "[search] max_candidates must be at least 1");
+  // Without a grid the one candidate is the [model] keys' (or the candidates the model derives
+  // from the data, as elastic net's n_alphas), as with [cv] alone; [search] still sets the scoring.
+  static const toml::table no_grid;
   const toml::table* grid = search["grid"].as_table();
-  const std::string example = schema.grid.front().name + " = [0.1, 1, 10]";
-  if (!grid) throw InputError(r.file() + ": [search] needs a grid, e.g. grid = { " + example + " }");
-  if (grid->empty()) throw InputError(r.at(*search.get("grid")) + "[search] grid is empty");
+  if (!grid && search.contains("grid"))
+    throw InputError(r.at(*search.get("grid")) + "[search] grid must be a table, e.g. grid = { " + schema.grid.front().name +
+                     " = [0.1, 1, 10] }");
+  if (grid && grid->empty()) throw InputError(r.at(*search.get("grid")) + "[search] grid is empty");
+  if (!grid) grid = &no_grid;
   std::vector<std::string> names;
   for (const auto& p : schema.grid) names.push_back(p.name);
   double candidates = 1;

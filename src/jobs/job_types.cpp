@@ -1,5 +1,6 @@
 // The job-type table: one line per job type.
 #include "jobs/dot/dot_job.hpp"
+#include "jobs/elastic_net/elastic_net_job.hpp"
 #include "jobs/evaluate/evaluate_job.hpp"
 #include "jobs/gram/gram_job.hpp"
 #include "jobs/logistic/logistic_job.hpp"
@@ -17,6 +18,8 @@ const std::vector<const JobType*>& job_types() {
       &dot_job,       //
       &ols_job,       //
       &ridge_job,     //
+      &elastic_net_job,  //
+      &lasso_job,    //
       &logistic_job,  //
       &evaluate_job,  //
   };

@@ -98,7 +98,8 @@ nlohmann::json run_search(Client& client, const JobSpec& job, OutputFile& output
   std::size_t best = 0;
   if (job.cv) {
     const SearchSpec& search = *job.search;
-    const std::vector<ParamSet> grid = search.grid.empty() ? std::vector<ParamSet>{chosen} : expand_grid(search.grid);
+    const std::vector<ParamSet> grid =
+        model.candidates(stats, search.grid.empty() ? std::vector<ParamSet>{chosen} : expand_grid(search.grid));
     // Models see every parameter: the grid's, and the [model] keys' for those it does not vary.
     std::vector<ParamSet> complete;
     for (const ParamSet& candidate : grid) {
@@ -133,6 +134,7 @@ nlohmann::json run_search(Client& client, const JobSpec& job, OutputFile& output
   }
   if (in.y.classes) publish_classes(*in.y.classes, output.hdf5(), summary);
   model.summarize(summary);
+  model.write_datasets(output.hdf5());
   if (predict) {
     const nlohmann::json scored = write_predictions(client, *predict, refit->coef, refit->intercept,
                                                     model.classifies() ? in.y.classes : std::nullopt, output, report);

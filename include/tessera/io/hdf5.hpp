@@ -82,6 +82,8 @@ Handle create_group(hid_t file, const std::string& name);
 
 /// Writes a row-major rows x cols float64 dataset (cols = 0: a 1-D dataset of `rows`).
 void write_matrix(hid_t file, const std::string& name, const double* data, std::uint64_t rows, std::uint64_t cols);
+/// An array of any rank, row-major (C order, as numpy's).
+void write_array(hid_t file, const std::string& name, const double* data, const std::vector<std::uint64_t>& dims);
 void write_scalar(hid_t file, const std::string& name, double value);
 /// Counts (rows, ranks, confusion matrices) as 64-bit integers, not floats.
 void write_integer(hid_t file, const std::string& name, std::int64_t value);

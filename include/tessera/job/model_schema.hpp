@@ -28,7 +28,7 @@
 namespace tessera {
 
 /// What a value must satisfy; the parser says so, naming the key, its line and the value.
-enum class Check { none, finite_non_negative, finite_positive, at_least_one, open_unit_interval };
+enum class Check { none, finite_non_negative, finite_positive, at_least_one, open_unit_interval, unit_interval };
 
 /// One key of [model]. A dotted name ("pca.n_components") is a key of a sub-table ([model.pca]).
 struct KeyDoc {

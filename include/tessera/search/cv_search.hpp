@@ -91,6 +91,9 @@ class SearchModel {
   virtual bool rereads_data() const { return false; }
   /// Checks of the statistics before any fit (InputError).
   virtual void check(const FoldStatistics&) const {}
+  /// The candidates to score, from the user's grid (each holds the grid's parameters): a model may
+  /// derive parameters from the statistics (elastic net: ElasticNetCV's alphas from α_max).
+  virtual std::vector<ParamSet> candidates(const FoldStatistics&, std::vector<ParamSet> grid) const { return grid; }
   /// Every candidate's score on every fold. Each candidate holds every parameter: those of the
   /// grid, and own_parameters() for the rest.
   virtual std::vector<CandidateScores> score(Client& client, const FoldStatistics& stats, const std::vector<ParamSet>& grid,
@@ -99,8 +102,10 @@ class SearchModel {
   virtual Refit refit(Client& client, const FoldStatistics& stats, const ParamSet& params) = 0;
   /// How the fitting went, for the report line ("1 pass over the data").
   virtual std::string fitting() const = 0;
-  /// Fields the model adds to the summary at the end (logistic: every model's Newton steps).
+  /// Fields the model adds to the summary at the end (logistic: every model's Newton steps), and
+  /// datasets it adds to the output (elastic net: its regularisation path).
   virtual void summarize(nlohmann::json&) const {}
+  virtual void write_datasets(hid_t) const {}
 };
 
 /// The graph of the first pass, for `tessera graph`.

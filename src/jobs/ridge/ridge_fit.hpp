@@ -4,14 +4,10 @@
 /// matrix [1 X y]ᵀ[1 X y] of its rows, so a grid search refits nothing from the data.
 #include <Eigen/Core>
 
+#include "tessera/stats/linear_fit.hpp"
 #include "tessera/stats/pca.hpp"
 
 namespace tessera {
-
-struct LinearFit {
-  double intercept = 0;
-  Eigen::VectorXd coef;
-};
 
 /// scikit-learn's Ridge(alpha, fit_intercept): with an intercept, X and y are centred by the
 /// training means and the intercept is not penalised. `g` is the augmented Gram matrix with the
@@ -24,13 +20,5 @@ LinearFit ridge_from_gram(const Eigen::MatrixXd& g, double alpha, bool fit_inter
 /// PCA always centres X; without `fit_intercept` y is not centred (as in scikit-learn).
 LinearFit pca_ridge_from_gram(const Eigen::MatrixXd& g, const PrincipalAxes& axes, Eigen::Index components, double alpha,
                               bool fit_intercept);
-
-/// Σ (y − intercept − Xβ)² over the rows `g` summarises (accumulated in long double).
-double sse_from_gram(const Eigen::MatrixXd& g, const LinearFit& fit);
-/// Σ (y − ȳ)² over those rows.
-double tss_from_gram(const Eigen::MatrixXd& g);
-/// R² of `fit` on the rows `g` summarises, as scikit-learn's r2_score: NaN for fewer than two
-/// rows; for a constant y, 1 if the fit is exact and 0 otherwise.
-double r2_from_gram(const Eigen::MatrixXd& g, const LinearFit& fit);
 
 }  // namespace tessera
