@@ -12,7 +12,9 @@ the roofline (the serial job's work spread over min(workers, cores)), and once m
 pages off (TESSERA_HUGE_PAGES=0) for the difference they make; then OLS on the same file with both
 solvers. Selection: a ridge search (5 folds x 20 alphas) and a logistic search
 (5 folds x 10 C) on 1,000,000 x 32 files, next to one plain pass; --sklearn also times
-scikit-learn's GridSearchCV(n_jobs=2) on both. Times are the best of
+scikit-learn's GridSearchCV(n_jobs=2) on both. Elastic net (--only elastic_net): ElasticNetCV's
+search, 5 folds x 100 alphas x 3 l1_ratios, on the same regression file; --sklearn times
+ElasticNetCV(n_jobs=2). Times are the best of
 --repeat runs (the machine is noisy; the best run is the one least disturbed).
 """
 import argparse
@@ -163,6 +165,41 @@ def logistic(build, repeat, data_dir, with_sklearn, rows, cols):
                                                                  [c["mean_test_score"] for c in ours["cv_results"]])))})
 
 
+def elastic_net(build, repeat, data_dir, with_sklearn):
+    """ElasticNetCV's search, 5 folds x 100 alphas x 3 l1_ratios on 1,000,000 x 32: one pass, then
+    coordinate descent on the fold Gram matrices; --sklearn: ElasticNetCV(n_jobs=2) on the same folds."""
+    rows, cols = 1_000_000, 32
+    data = regression_file(build, data_dir, rows, cols, 2)
+    l1_ratios = [0.1, 0.5, 1.0]
+    job = job_file(data_dir, "elastic_net", data, '[model]\ntype = "elastic_net"\nn_alphas = 100\n[cv]\nfolds = 5\n'
+                   f'[search]\ngrid = {{ l1_ratio = {l1_ratios} }}\nscoring = "neg_mean_squared_error"\n')
+    gram_job = job_file(data_dir, "gram_1m", data, '[model]\ntype = "gram"\n')
+    results = {}
+    for workers in (1, 2, 4):
+        best = results[workers] = best_run(build, job, workers, repeat)
+        one_pass = best_run(build, gram_job, workers, repeat)
+        emit({"bench": "elastic_net_cv_5x100x3", "rows": rows, "cols": cols, "workers": workers, "ranks": workers + 1,
+              "seconds": best["seconds"], "passes": best["passes"], "tasks": best["tasks"],
+              "one_pass_seconds": one_pass["seconds"], "ratio_to_one_pass": best["seconds"] / one_pass["seconds"]})
+    if with_sklearn:
+        import h5py
+        import numpy as np
+        from sklearn.linear_model import ElasticNetCV
+        from sklearn.model_selection import KFold
+        with h5py.File(data) as f:
+            X, y = f["X"][:], f["y"][:]
+        start = time.perf_counter()
+        sk = ElasticNetCV(l1_ratio=l1_ratios, n_alphas=100, cv=KFold(5), n_jobs=2).fit(X, y)
+        seconds = time.perf_counter() - start
+        ours = results[2]
+        mse = -np.array([c["mean_test_score"] for c in ours["cv_results"]]).reshape(len(l1_ratios), 100)
+        emit({"bench": "sklearn_elasticnetcv_5x100x3", "rows": rows, "cols": cols, "n_jobs": 2, "seconds": seconds,
+              "tessera_2_workers_seconds": ours["seconds"], "speedup": seconds / ours["seconds"],
+              "same_best_params": bool(np.isclose(sk.alpha_, ours["best_params"]["alpha"], rtol=1e-9) and
+                                       sk.l1_ratio_ == ours["best_params"]["l1_ratio"]),
+              "max_mean_mse_relative_difference": float(np.max(np.abs(mse / sk.mse_path_.mean(axis=2) - 1)))})
+
+
 def checkpoint(build, repeat, data_dir, rows, cols):
     """The checkpoint store's cost: each job without a store and with a fresh one, alternated in
     one run (best of `repeat`), and the resume of a run that finds everything stored."""
@@ -307,7 +344,7 @@ def main():
     p.add_argument("--cols", type=int, default=64)
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--only", choices=["runtime", "gram", "selection", "logistic", "checkpoint", "trace", "startup",
-                                       "scheduler"])
+                                       "scheduler", "elastic_net"])
     p.add_argument("--sklearn", action="store_true", help="also time scikit-learn's GridSearchCV on the selection data")
     p.add_argument("--data-dir", default="build/bench-data")
     a = p.parse_args()
@@ -319,6 +356,8 @@ def main():
         selection(a.build, a.repeat, a.data_dir, a.sklearn)
     if a.only == "logistic":
         logistic(a.build, a.repeat, a.data_dir, a.sklearn, 1_000_000, 32)
+    if a.only == "elastic_net":
+        elastic_net(a.build, a.repeat, a.data_dir, a.sklearn)
     if a.only == "checkpoint":
         checkpoint(a.build, a.repeat, a.data_dir, a.rows, a.cols)
     if a.only == "trace":
