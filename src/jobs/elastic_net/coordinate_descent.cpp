@@ -30,10 +30,16 @@ ElasticNetProblem elastic_net_problem(const Eigen::MatrixXd& g, bool fit_interce
 
 namespace {
 
-/// The duality gap of `w` (scikit-learn's, in its scaling: l1 = αρn, l2 = α(1−ρ)n); `h` = XᵀXw.
+/// The duality gap of `w` in scikit-learn's scaling (l1 = αρn, l2 = α(1−ρ)n); `h` = XᵀXw. With an
+/// L1 part it is scikit-learn's formula, so fits stop where scikit-learn's stop. That formula
+/// scales the dual point by l1 / ‖Xᵀr − l2·w‖∞, which is 0 without an L1 part: its gap is then the
+/// primal objective and never falls below tol. Ridge (l1 = 0 < l2) has a dual with no constraint,
+/// D(θ) = θᵀy − ‖θ‖²/2 − ‖Xᵀθ‖²/(2·l2), so its gap at θ = r is used instead; it is zero at the
+/// optimum (Xᵀr = l2·w) and bounds the distance to it.
 double duality_gap(const ElasticNetProblem& s, const Eigen::VectorXd& w, const Eigen::VectorXd& h, double l1, double l2) {
   const double q_dot_w = w.dot(s.xy);
   const double residual_norm2 = s.yy + w.dot(h) - 2 * q_dot_w;
+  if (l1 == 0) return residual_norm2 - s.yy + q_dot_w + 0.5 * l2 * w.squaredNorm() + (s.xy - h).squaredNorm() / (2 * l2);
   const double dual_norm = (s.xy - h - l2 * w).cwiseAbs().maxCoeff();
   double scale = 1, gap = residual_norm2;
   if (dual_norm > l1) {
@@ -69,8 +75,13 @@ CoordinateDescent coordinate_descent(const ElasticNetProblem& s, double alpha, d
     }
     out.n_iter = sweep + 1;
     // The gap costs as much as a sweep: tested only once the steps are small, as scikit-learn does.
-    if (w_max == 0 || change_max / w_max < tol || sweep == max_iter - 1) {
-      if (duality_gap(s, w, h, l1, l2) < gap_tol) {
+    const bool small_steps = w_max == 0 || change_max / w_max < tol;
+    if (small_steps && l1 == 0 && l2 == 0) {  // least squares (alpha = 0): no dual to bound it; the steps alone
+      out.converged = true;
+      break;
+    }
+    if (small_steps || sweep == max_iter - 1) {
+      if (l2 + l1 > 0 && duality_gap(s, w, h, l1, l2) < gap_tol) {
         out.converged = true;
         break;
       }
