@@ -18,7 +18,7 @@ namespace {
 
 const std::vector<std::string> sections = {"data", "model", "output", "predict", "cv", "search", "checkpoint"};
 const std::vector<std::string> checkpoint_keys = {"dir"};
-const std::vector<std::string> cv_keys = {"folds", "shuffle", "seed"};
+const std::vector<std::string> cv_keys = {"folds", "shuffle", "seed", "stratify"};
 const std::vector<std::string> search_keys = {"grid", "scoring", "refit", "max_candidates"};
 const std::vector<std::string> data_keys = {"path",        "features",         "target",    "a", "b", "b_path",
                                             "predictions", "predictions_path", "chunk_rows"};
@@ -418,7 +418,7 @@ JobSpec parse_job(const std::string& text, const std::string& name, const std::v
       throw InputError(name + ": [cv] needs a model that can be cross-validated (" + searchable(types) + ")");
     r.check_keys(*cv, "cv", cv_keys);
     job.cv = CvSpec{r.integer(*cv, "cv", "folds").value_or(5), r.boolean(*cv, "cv", "shuffle").value_or(false),
-                    r.integer(*cv, "cv", "seed").value_or(0)};
+                    r.integer(*cv, "cv", "seed").value_or(0), r.boolean(*cv, "cv", "stratify").value_or(false)};
     if (job.cv->folds < 2)
       throw InputError(where(name, r.node(*cv, "folds")) + "[cv] folds must be at least 2, got " + std::to_string(job.cv->folds));
   }

@@ -1,5 +1,6 @@
 // Kernels that find a target's classes; contracts in kernels/classes.hpp.
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "tessera/kernels/builtin.hpp"
@@ -44,9 +45,35 @@ DistinctValues::Result merge_distinct_values(const NoFields&, const KernelInputs
   return first_values(rows);
 }
 
+/// Stops at the first value that is not a whole number, or at one class too many: either refuses
+/// the target, and the rows after it would not change the message.
+ClassCounts::Result class_counts(const DistinctValues::Params& params, const KernelInputs& in) {
+  const Eigen::MatrixXd& y = in.matrix(0);
+  std::vector<double> order;
+  std::map<double, double> rows;
+  ClassCounts::Result out;
+  out.fractional.resize(2, 0);
+  for (Eigen::Index i = 0; i < y.cols(); ++i) {
+    const double v = y(0, i) == 0 ? 0.0 : y(0, i);
+    if (!(v == std::floor(v))) {
+      out.fractional.resize(2, 1);
+      out.fractional << static_cast<double>(params.row_begin + i), v;
+      break;
+    }
+    auto [it, added] = rows.emplace(v, 0.0);
+    it->second += 1;
+    if (added) order.push_back(v);
+    if (static_cast<Eigen::Index>(order.size()) > most_strata) break;
+  }
+  out.counts.resize(2, static_cast<Eigen::Index>(order.size()));
+  for (std::size_t j = 0; j < order.size(); ++j) out.counts.col(static_cast<Eigen::Index>(j)) << order[j], rows[order[j]];
+  return out;
+}
+
 }  // namespace
 
 void register_class_kernels(KernelRegistry& registry) {
+  add_kernel<ClassCounts>(registry, class_counts);
   add_kernel<DistinctValues>(registry, distinct_values);
   add_kernel<MergeDistinctValues>(registry, merge_distinct_values);
 }

@@ -86,7 +86,7 @@ LogisticPass::Result logistic_pass(const LogisticPass::Params& params, const Ker
   const Models models = models_from(params.models, p);
   const Eigen::Index m = models.coef.cols();
   const std::int64_t row_begin = params.models.row_begin, stride = params.hessian_stride;
-  const std::vector<int> fold_of = row_folds(params.models.folds, row_begin, n);
+  const std::vector<int> fold_of = row_folds(params.models.folds, row_begin, yt);
   const auto& wants_hessian = params.hessian_models;
 
   Eigen::RowVectorXd loss = Eigen::RowVectorXd::Zero(m);
@@ -163,7 +163,7 @@ LogisticScores::Result logistic_scores(const LogisticModels& params, const Kerne
   const Eigen::MatrixXd& xt = in.matrix(0);
   const Eigen::MatrixXd& yt = in.matrix(1);
   const Models models = models_from(params, xt.rows());
-  const std::vector<int> fold_of = row_folds(params.folds, params.row_begin, xt.cols());
+  const std::vector<int> fold_of = row_folds(params.folds, params.row_begin, yt);
   const Eigen::MatrixXd z = decisions(models, xt);
   LogisticScores::Result out;
   for (Eigen::Index j = 0; j < models.coef.cols(); ++j) {

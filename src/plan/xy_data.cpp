@@ -33,12 +33,19 @@ XyData open_xy(const JobSpec& job, std::int64_t most_components) {
   return in;
 }
 
-FoldAssignment fold_assignment(const JobSpec& job, const XyData& data) {
+FoldAssignment fold_assignment(const JobSpec& job, const XyData& data, std::int64_t row_begin) {
   FoldAssignment folds{data.x.rows};
   if (job.cv) {
     folds.folds = job.cv->folds;
     folds.shuffle = job.cv->shuffle;
     folds.seed = job.cv->seed;
+  }
+  if (data.strata) {
+    const Strata& s = *data.strata;
+    folds.strata = s.classes;
+    for (const auto& bounds : s.bounds) folds.strata_bounds.insert(folds.strata_bounds.end(), bounds.begin(), bounds.end());
+    const std::vector<std::int64_t>& before = s.before.at(row_begin);
+    folds.strata_before.assign(before.begin(), before.end());
   }
   return folds;
 }
@@ -47,7 +54,7 @@ TaskKey add_fold_grams(Graph& graph, const ChunkReads& reads, const JobSpec& job
   const auto chunks = row_chunks(data.x.rows, data.chunk_rows);
   std::vector<TaskKey> leaves;
   for (std::size_t i = 0; i < chunks.size(); ++i)
-    leaves.push_back(graph.add(task_of<FoldGram>({fold_assignment(job, data), chunks[i].begin}, {reads.x[i], reads.y[i]})));
+    leaves.push_back(graph.add(task_of<FoldGram>({fold_assignment(job, data, chunks[i].begin), chunks[i].begin}, {reads.x[i], reads.y[i]})));
   return reduce<Sum>(graph, leaves);
 }
 

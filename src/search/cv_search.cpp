@@ -9,6 +9,7 @@
 #include "tessera/error.hpp"
 #include "tessera/kernels/cross_validation.hpp"
 #include "tessera/search/predict.hpp"
+#include "tessera/search/stratified_folds.hpp"
 #include "tessera/search/target_classes.hpp"
 
 namespace tessera {
@@ -75,6 +76,8 @@ nlohmann::json run_search(Client& client, const JobSpec& job, OutputFile& output
   // A classifier's target in the user's encoding: its two classes first, read as 0 and 1 from then on.
   if (const auto needs = model.binary_target(in))
     in.y.classes = find_binary_classes(client, in.y, in.chunk_rows, model.positive_class(), *needs, report);
+  // Stratified folds: the classes counted chunk by chunk (as read, so a binary target's as 0/1).
+  if (job.cv && job.cv->stratify) in.strata = find_strata(client, in, job.cv->folds, report);
   const std::string csv = job.cv ? output.companion(csv_path_for(job.output.path)).temp_path() : std::string();
 
   // The first pass: per-fold Gram matrices. Its chunk reads stay on the workers when a model reads
@@ -133,6 +136,7 @@ nlohmann::json run_search(Client& client, const JobSpec& job, OutputFile& output
     summary.update(refit->summary);
   }
   if (in.y.classes) publish_classes(*in.y.classes, output.hdf5(), summary);
+  if (in.strata) publish_strata(*in.strata, in.y, output.hdf5(), summary);
   model.summarize(summary);
   model.write_datasets(output.hdf5());
   if (predict) {

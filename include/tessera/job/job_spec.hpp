@@ -54,6 +54,8 @@ struct CvSpec {
   std::int64_t folds = 5;
   bool shuffle = false;
   std::int64_t seed = 0;
+  /// Each class of the target spread over the folds in proportion, as StratifiedKFold.
+  bool stratify = false;
 };
 
 /// [search]: a grid of model parameters, each candidate scored by cross-validation. Present

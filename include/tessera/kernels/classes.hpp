@@ -45,4 +45,26 @@ struct MergeDistinctValues {
   using Result = DistinctValues::Result;
 };
 
+/// The most classes stratified folds accept: more distinct values make a continuous target.
+inline constexpr Eigen::Index most_strata = 1000;
+
+/// Each class of a chunk's target (1 x rows, its first row `row_begin`) and its rows, for
+/// stratified folds: rank 0 needs every chunk's counts (not a merged total) to know each class's
+/// rows before each chunk.
+struct ClassCounts {
+  static constexpr const char* name = "class_counts";
+  static constexpr Lane lane = Lane::compute;
+  static constexpr std::size_t inputs = 1;
+  using Params = DistinctValues::Params;
+  struct Result {
+    Eigen::MatrixXd counts;      ///< 2 x m: value, its rows; in first-occurrence order (m <= most_strata + 1)
+    Eigen::MatrixXd fractional;  ///< 2 x 1 if some value is not a whole number: the first such row and its value
+    template <class Self, class Visit>
+    static void fields(Self& self, Visit&& visit) {
+      visit("counts", self.counts);
+      visit("fractional", self.fractional);
+    }
+  };
+};
+
 }  // namespace tessera

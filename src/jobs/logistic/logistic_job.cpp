@@ -54,8 +54,9 @@ std::vector<TaskKey> add_model_pass(Graph& graph, const JobSpec& job, const XyDa
   const auto chunks = row_chunks(in.x.rows, in.chunk_rows);
   std::vector<TaskKey> leaves;
   for (std::size_t i = 0; i < chunks.size(); ++i)
-    leaves.push_back(graph.add(
-        task_of<K>(params_of(LogisticModels{fold_assignment(job, in), chunks[i].begin, batch.coef, batch.fold}), {reads.x[i], reads.y[i]})));
+    leaves.push_back(graph.add(task_of<K>(
+        params_of(LogisticModels{fold_assignment(job, in, chunks[i].begin), chunks[i].begin, batch.coef, batch.fold}),
+        {reads.x[i], reads.y[i]})));
   return leaves;
 }
 
