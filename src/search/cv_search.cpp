@@ -44,6 +44,11 @@ const PrincipalAxes& FoldStatistics::axes(int fold) const {
   return it->second;
 }
 
+std::string FoldStatistics::training_rows_name(int fold) const {
+  const std::string x = data_.x.path + ":" + data_.x.dataset;
+  return fold < 0 ? "all rows of " + x : fmt::format("the training rows of fold {} of {}", fold, x);
+}
+
 namespace {
 /// The most principal components the job asks for ([model.pca] and the grid); 0 for none.
 std::int64_t most_components(const JobSpec& job, const SearchModel& model) {

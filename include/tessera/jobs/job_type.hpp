@@ -25,6 +25,11 @@
 
 namespace tessera {
 
+/// The `standardize` key's meaning, as every linear model's [model] documents it.
+inline constexpr const char* standardize_meaning =
+    "scale each feature to mean 0 and standard deviation 1 on the training rows first (StandardScaler, from the same "
+    "statistics); coefficients are reported on the original scale";
+
 struct JobType {
   const char* name;
   const char* summary;  ///< one line, for `tessera keys` and the docs

@@ -46,6 +46,8 @@ class FoldStatistics {
   Eigen::MatrixXd training(int fold) const { return fold < 0 ? total_ : Eigen::MatrixXd(total_ - test(fold)); }
   /// The principal axes of training(fold), computed once however many candidates ask.
   const PrincipalAxes& axes(int fold) const;
+  /// training(fold) in messages: "the training rows of fold 2 of f.h5:X", "all rows of f.h5:X".
+  std::string training_rows_name(int fold) const;
 
  private:
   XyData data_;

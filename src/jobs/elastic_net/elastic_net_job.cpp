@@ -12,6 +12,7 @@
 #include "tessera/io/hdf5.hpp"
 #include "tessera/search/cv_search.hpp"
 #include "tessera/search/search_figures.hpp"
+#include "tessera/stats/standardize.hpp"
 
 namespace tessera {
 namespace {
@@ -59,7 +60,7 @@ class ElasticNetModel : public SearchModel {
 
   std::vector<ParamSet> candidates(const FoldStatistics& stats, std::vector<ParamSet> grid) const override {
     if (!options_.n_alphas) return grid;
-    const ElasticNetProblem all_rows = elastic_net_problem(stats.total(), options_.fit_intercept);
+    const ElasticNetProblem all_rows = problem_of(stats, -1).stats;
     std::vector<ParamSet> out;
     for (const ParamSet& given : grid) {
       for (double alpha : alpha_grid(all_rows, l1_ratio_of(given), *options_.n_alphas, options_.eps)) {
@@ -76,14 +77,14 @@ class ElasticNetModel : public SearchModel {
     std::vector<CandidateScores> out(grid.size());
     const auto paths = paths_of(grid);
     for (int k = 0; k < stats.folds(); ++k) {
-      const ElasticNetProblem train = elastic_net_problem(stats.training(k), options_.fit_intercept);
+      const Problem train = problem_of(stats, k);
       const Eigen::MatrixXd& test = stats.test(k);
       for (const auto& [l1_ratio, members] : paths) {
-        Eigen::VectorXd coef = Eigen::VectorXd::Zero(train.xy.size());
+        Eigen::VectorXd coef = Eigen::VectorXd::Zero(train.stats.xy.size());
         for (std::size_t c : members) {
           const auto start = Clock::now();
-          coef = solve(train, grid[c], std::move(coef));
-          const LinearFit fit = elastic_net_fit(train, coef);
+          coef = solve(train.stats, grid[c], std::move(coef));
+          const LinearFit fit = fit_of(train, coef);
           out[c].scores.push_back(scoring == "neg_mean_squared_error" ? -sse_from_gram(test, fit) / test(0, 0)
                                                                       : r2_from_gram(test, fit));
           out[c].fit_seconds += std::chrono::duration<double>(Clock::now() - start).count();
@@ -95,9 +96,9 @@ class ElasticNetModel : public SearchModel {
   }
 
   Refit refit(Client&, const FoldStatistics& stats, const ParamSet& params) override {
-    const ElasticNetProblem all_rows = elastic_net_problem(stats.total(), options_.fit_intercept);
-    const CoordinateDescent cd = descend(all_rows, params, Eigen::VectorXd::Zero(all_rows.xy.size()));
-    const LinearFit fit = elastic_net_fit(all_rows, cd.coef);
+    const Problem all_rows = problem_of(stats, -1);
+    const CoordinateDescent cd = descend(all_rows.stats, params, Eigen::VectorXd::Zero(all_rows.stats.xy.size()));
+    const LinearFit fit = fit_of(all_rows, cd.coef);
     Refit r{fit.coef, fit.intercept, params};
     r.counts = {{"n_iter", cd.n_iter}, {"converged", cd.converged ? 1 : 0}};
     r.summary = {{"n_iter", cd.n_iter}, {"converged", cd.converged}};
@@ -148,6 +149,23 @@ class ElasticNetModel : public SearchModel {
   }
 
  private:
+  /// The problem of fold `fold`'s training rows (-1: all rows); with standardize, of their
+  /// standardized features, with the scaling that gives its fits back on the original ones.
+  struct Problem {
+    ElasticNetProblem stats;
+    std::optional<Standardization> scaling;
+  };
+  Problem problem_of(const FoldStatistics& stats, int fold) const {
+    const Eigen::MatrixXd g = stats.training(fold);
+    if (!options_.standardize) return {elastic_net_problem(g, options_.fit_intercept), std::nullopt};
+    Standardization s = standardization(g, feature_names(stats.data().x), stats.training_rows_name(fold));
+    return {elastic_net_problem(standardized_gram(g, s), options_.fit_intercept), std::move(s)};
+  }
+  LinearFit fit_of(const Problem& problem, const Eigen::VectorXd& coef) const {
+    const LinearFit fit = elastic_net_fit(problem.stats, coef);
+    return problem.scaling ? on_original_scale(fit, *problem.scaling) : fit;
+  }
+
   /// Coordinate descent for `params` from `start`, counted.
   CoordinateDescent descend(const ElasticNetProblem& problem, const ParamSet& params, Eigen::VectorXd start) {
     CoordinateDescent cd = coordinate_descent(problem, params.at("alpha"), l1_ratio_of(params), options_.tol,
@@ -164,18 +182,18 @@ class ElasticNetModel : public SearchModel {
   /// is not alpha × l1_ratio (every l1_ratio with the same number of alphas) has none.
   std::optional<Path> path_on_all_rows(const FoldStatistics& stats, const std::vector<ParamSet>& grid,
                                        const std::map<double, std::vector<std::size_t>>& paths) {
-    const ElasticNetProblem all_rows = elastic_net_problem(stats.total(), options_.fit_intercept);
+    const Problem all_rows = problem_of(stats, -1);
     Path path;
     for (const auto& [l1_ratio, members] : paths) {
       if (members.size() != paths.begin()->second.size()) return std::nullopt;
       path.l1_ratios.push_back(l1_ratio);
       path.alphas.emplace_back();
       path.fits.emplace_back();
-      Eigen::VectorXd coef = Eigen::VectorXd::Zero(all_rows.xy.size());
+      Eigen::VectorXd coef = Eigen::VectorXd::Zero(all_rows.stats.xy.size());
       for (std::size_t c : members) {
-        coef = solve(all_rows, grid[c], std::move(coef));
+        coef = solve(all_rows.stats, grid[c], std::move(coef));
         path.alphas.back().push_back(grid[c].at("alpha"));
-        path.fits.back().push_back(elastic_net_fit(all_rows, coef));
+        path.fits.back().push_back(fit_of(all_rows, coef));
       }
     }
     return path;

@@ -14,6 +14,7 @@ struct ElasticNetOptions {
   double alpha = 1.0;
   double l1_ratio = 0.5;
   bool fit_intercept = true;
+  bool standardize = false;
   double tol = 1e-4;
   std::int64_t max_iter = 1000;
   std::optional<std::int64_t> n_alphas;
@@ -30,6 +31,7 @@ struct ElasticNetOptions {
   template <class Self, class Visit>
   static void common_fields(Self& self, Visit&& visit) {
     visit(KeyDoc{"fit_intercept", "fit an intercept, unpenalised"}, self.fit_intercept);
+    visit(KeyDoc{"standardize", standardize_meaning}, self.standardize);
     visit(KeyDoc{"tol", "stop once the duality gap is below tol · Σ(y − ȳ)², as scikit-learn", Check::finite_positive}, self.tol);
     visit(KeyDoc{"max_iter", "the most coordinate-descent sweeps of one fit", Check::at_least_one}, self.max_iter);
     visit(KeyDoc{"n_alphas", "with [cv]: instead of a grid of alpha, this many alphas per l1_ratio from α_max down, "

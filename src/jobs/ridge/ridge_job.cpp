@@ -2,11 +2,13 @@
 #include "tessera/search/search_figures.hpp"
 
 #include <chrono>
+#include <map>
 
 #include <fmt/format.h>
 
 #include "jobs/ridge/ridge_fit.hpp"
 #include "tessera/search/cv_search.hpp"
+#include "tessera/stats/standardize.hpp"
 
 namespace tessera {
 namespace {
@@ -51,16 +53,46 @@ class RidgeModel : public SearchModel {
   std::string fitting() const override { return "1 pass over the data"; }
 
  private:
-  /// The candidate `params` fitted on the training rows of `fold` (-1: all rows).
+  /// The candidate `params` fitted on the training rows of `fold` (-1: all rows), on the original
+  /// features (with standardize, fitted on the standardized ones and scaled back).
   LinearFit fit_on(const FoldStatistics& stats, int fold, const ParamSet& params) const {
     const double alpha = params.at("alpha");
-    const Eigen::MatrixXd train = stats.training(fold);
-    if (auto it = params.find("pca.n_components"); it != params.end())
-      return pca_ridge_from_gram(train, stats.axes(fold), static_cast<Eigen::Index>(it->second), alpha, options_.fit_intercept);
-    return ridge_from_gram(train, alpha, options_.fit_intercept);
+    const Standardized* scaled = options_.standardize ? &standardized(stats, fold) : nullptr;
+    const Eigen::MatrixXd train = scaled ? scaled->gram : stats.training(fold);
+    LinearFit fit;
+    if (auto it = params.find("pca.n_components"); it != params.end()) {
+      const PrincipalAxes& axes = scaled ? scaled->axes() : stats.axes(fold);
+      fit = pca_ridge_from_gram(train, axes, static_cast<Eigen::Index>(it->second), alpha, options_.fit_intercept);
+    } else {
+      fit = ridge_from_gram(train, alpha, options_.fit_intercept);
+    }
+    return scaled ? on_original_scale(fit, scaled->scaling) : fit;
+  }
+
+  /// A fold's training statistics standardized, and their principal axes: computed once per
+  /// fold, however many candidates ask.
+  struct Standardized {
+    Eigen::MatrixXd gram;
+    Standardization scaling;
+    mutable std::optional<PrincipalAxes> principal;
+    const PrincipalAxes& axes() const {
+      if (!principal) principal = principal_axes(gram);
+      return *principal;
+    }
+  };
+  const Standardized& standardized(const FoldStatistics& stats, int fold) const {
+    auto it = standardized_.find(fold);
+    if (it == standardized_.end()) {
+      const Eigen::MatrixXd g = stats.training(fold);
+      Standardization s = standardization(g, feature_names(stats.data().x), stats.training_rows_name(fold));
+      Eigen::MatrixXd z = standardized_gram(g, s);
+      it = standardized_.emplace(fold, Standardized{std::move(z), std::move(s), std::nullopt}).first;
+    }
+    return it->second;
   }
 
   RidgeOptions options_;
+  mutable std::map<int, Standardized> standardized_;  ///< per fold, with standardize
 };
 
 ModelSchema schema() {

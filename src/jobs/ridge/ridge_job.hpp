@@ -13,11 +13,13 @@ namespace tessera {
 struct RidgeOptions {
   bool fit_intercept = true;
   double alpha = 1.0;
+  bool standardize = false;
   std::optional<std::int64_t> pca_components;
   template <class Self, class Visit>
   static void fields(Self& self, Visit&& visit) {
     visit(KeyDoc{"fit_intercept", "fit an intercept, unpenalised"}, self.fit_intercept);
     visit(KeyDoc{"alpha", "the penalty on the coefficients, as scikit-learn's Ridge(alpha)", Check::finite_non_negative}, self.alpha);
+    visit(KeyDoc{"standardize", standardize_meaning}, self.standardize);
     visit(KeyDoc{"pca.n_components", "PCA to this many components before the model", Check::at_least_one}, self.pca_components);
   }
 };
