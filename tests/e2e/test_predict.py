@@ -15,8 +15,8 @@ from tessera_e2e import TempDirTest, last_json, tessera
 NAMES = ["age", "dose", "weight", "height", "score"]
 
 
-def tight_logistic(C=1.0):
-    return LogisticRegression(C=C, solver="newton-cholesky", tol=1e-12, max_iter=1000)
+def tight_logistic(C=1.0, **options):
+    return LogisticRegression(C=C, solver="newton-cholesky", tol=1e-12, max_iter=1000, **options)
 
 
 class PredictTest(TempDirTest):

@@ -10,6 +10,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from tessera_e2e import TempDirTest, last_json, tessera
+from test_predict import tight_logistic
 
 TIGHT = {"tol": 1e-12, "max_iter": 100000}
 
@@ -24,38 +25,42 @@ class StandardizeData(TempDirTest):
         n = 1501
         self.X = rng.normal(size=(n, 6)) * [0.01, 1, 100, 5, 0.3, 20] + [5, -2, 300, 0, 1, -40]
         self.y = self.X @ [40, 1, 0.02, -0.3, 2, 0.05] + 1 + rng.normal(size=n)
+        self.label = (self.y > np.median(self.y)).astype(float)
         self.Xn = rng.normal(size=(200, 6)) * [0.01, 1, 100, 5, 0.3, 20]
         self.data, self.new = self.path("d.h5"), self.path("new.h5")
         with h5py.File(self.data, "w") as f:
             f.create_dataset("X", data=self.X, chunks=(300, 6))
             f["y"] = self.y
+            f["label"] = (self.y > np.median(self.y)).astype(float)
             constant = self.X.copy()
             constant[:, 2] = 7.0
             f["constant"] = constant
         with h5py.File(self.new, "w") as f:
             f["X"] = self.Xn
 
-    def fit_job(self, model, extra="", ranks=3, name="out.h5"):
+    def fit_job(self, model, extra="", ranks=3, name="out.h5", target="y"):
         out = self.path(name)
-        job = self.write_job("j.toml", {"path": self.data}, {**model, "standardize": True}, {"path": out, "overwrite": True},
-                             extra=extra)
+        job = self.write_job("j.toml", {"path": self.data, "target": target}, {**model, "standardize": True},
+                             {"path": out, "overwrite": True}, extra=extra)
         r = tessera(["run", job, "--json"], ranks=ranks)
         self.assertEqual(r.returncode, 0, r.stderr)
         return last_json(r.stdout), out
 
-    def assertSearchMatches(self, d, gs, names):
+    def assertSearchMatches(self, d, gs, names, rtol=1e-7):
         """Every candidate's split scores (tessera's parameter names -> the pipeline's), the best
         parameters, and the refit's coefficients on the original scale."""
         res = gs.cv_results_
         for c in d["cv_results"]:
             i = next(i for i, p in enumerate(res["params"]) if all(p[names[k]] == v for k, v in c["params"].items()))
             np.testing.assert_allclose(c["split_test_scores"], [res[f"split{k}_test_score"][i] for k in range(5)],
-                                       rtol=1e-7, atol=1e-10)
+                                       rtol=rtol, atol=1e-10)
         self.assertEqual({names[k]: v for k, v in d["best_params"].items()}, gs.best_params_)
         best = gs.best_estimator_
-        # The pipeline as one linear model of the original features: its predictions at 0 and at the unit vectors.
-        intercept = best.predict(np.zeros((1, 6)))[0]
-        coef = best.predict(np.eye(6)) - intercept
+        # The pipeline as one linear model of the original features: its predictions (a
+        # classifier's decision values) at 0 and at the unit vectors.
+        predict = best.decision_function if hasattr(best, "decision_function") else best.predict
+        intercept = predict(np.zeros((1, 6)))[0]
+        coef = predict(np.eye(6)) - intercept
         np.testing.assert_allclose(d["coef"], coef, rtol=1e-6, atol=1e-9)
         np.testing.assert_allclose(d["intercept"], intercept, rtol=1e-6, atol=1e-9)
 
@@ -76,6 +81,22 @@ class Standardized(StandardizeData):
         gs = GridSearchCV(Pipeline([("scale", StandardScaler()), ("ridge", Ridge())]), {"ridge__alpha": [50.0]},
                           cv=KFold(5)).fit(self.X, self.y)
         self.assertSearchMatches(d, gs, {"alpha": "ridge__alpha"})
+
+    def test_logistic_and_its_pca_pipeline(self):
+        for intercept in (True, False):
+            with self.subTest(fit_intercept=intercept):
+                d, _ = self.fit_job({"type": "logistic", "fit_intercept": intercept, "tol": 1e-10}, target="label",
+                                    extra='[cv]\nfolds = 5\n[search]\ngrid = { C = [0.01, 1.0], "pca.n_components" = [3, 6] }\n'
+                                          'scoring = "neg_log_loss"\n')
+                pipe = Pipeline([("scale", StandardScaler()), ("pca", PCA(svd_solver="full")),
+                                 ("lr", tight_logistic(fit_intercept=intercept))])
+                gs = GridSearchCV(pipe, {"lr__C": [0.01, 1.0], "pca__n_components": [3, 6]}, cv=KFold(5),
+                                  scoring="neg_log_loss").fit(self.X, self.label)
+                self.assertSearchMatches(d, gs, {"C": "lr__C", "pca.n_components": "pca__n_components"}, rtol=1e-6)
+        d, _ = self.fit_job({"type": "logistic", "C": 0.05, "tol": 1e-10}, target="label", extra="[cv]\nfolds = 5\n")
+        gs = GridSearchCV(Pipeline([("scale", StandardScaler()), ("lr", tight_logistic())]), {"lr__C": [0.05]},
+                          cv=KFold(5)).fit(self.X, self.label)
+        self.assertSearchMatches(d, gs, {"C": "lr__C"}, rtol=1e-6)
 
     def test_elastic_net_search(self):
         d, out = self.fit_job({"type": "elastic_net", **TIGHT},
@@ -112,10 +133,12 @@ class Standardized(StandardizeData):
 class BadInput(StandardizeData):
     def test_a_constant_column_is_named(self):
         for model, extra, rows in (({"type": "ridge"}, "", "all rows of"), ({"type": "elastic_net"}, "[cv]\nfolds = 3\n", "fold 0"),
-                                   ({"type": "lasso"}, "", "all rows of")):
+                                   ({"type": "lasso"}, "", "all rows of"), ({"type": "logistic"}, "[cv]\nfolds = 3\n", "fold 0")):
             with self.subTest(model=model["type"]):
                 out = self.path("bad.h5")
-                job = self.write_job("bad.toml", {"path": self.data, "features": "constant"}, {**model, "standardize": True},
+                target = "label" if model["type"] == "logistic" else "y"
+                job = self.write_job("bad.toml", {"path": self.data, "features": "constant", "target": target},
+                                     {**model, "standardize": True},
                                      {"path": out}, extra=extra)
                 line = self.run_bad_job(job, out)
                 self.assertIn("standardize: column x2 is constant in", line)

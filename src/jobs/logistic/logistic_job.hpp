@@ -14,6 +14,7 @@ namespace tessera {
 
 struct LogisticOptions {
   bool fit_intercept = true;
+  bool standardize = false;
   double C = 1.0;
   double tol = 1e-8;
   std::int64_t max_iter = 100;
@@ -22,6 +23,7 @@ struct LogisticOptions {
   template <class Self, class Visit>
   static void fields(Self& self, Visit&& visit) {
     visit(KeyDoc{"fit_intercept", "fit an intercept, unpenalised"}, self.fit_intercept);
+    visit(KeyDoc{"standardize", standardize_meaning}, self.standardize);
     visit(KeyDoc{"C", "the inverse of the L2 penalty, as scikit-learn's LogisticRegression(C)", Check::finite_positive}, self.C);
     visit(KeyDoc{"tol", "stop when a Newton step moves no coefficient by more than this, relative", Check::finite_positive},
           self.tol);

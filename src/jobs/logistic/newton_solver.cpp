@@ -11,16 +11,19 @@ constexpr double reuse_hessian_below = 1e-2;
 }  // namespace
 
 Eigen::MatrixXd logistic_coordinates(const Eigen::MatrixXd& gram, const std::optional<PrincipalAxes>& axes,
-                                     std::optional<Eigen::Index> components, bool fit_intercept) {
+                                     std::optional<Eigen::Index> components, bool fit_intercept,
+                                     const std::optional<Standardization>& scaling) {
   const Eigen::Index p = gram.rows() - 2;
   Eigen::MatrixXd t;
-  if (components) {
-    const Eigen::MatrixXd v = axes->eigenvectors.leftCols(*components);
+  if (components || scaling) {
+    // z = Wᵀ(x − μ): the model's features, centred by the training means.
+    Eigen::MatrixXd w = components ? Eigen::MatrixXd(axes->eigenvectors.leftCols(*components)) : Eigen::MatrixXd::Identity(p, p);
+    if (scaling) w = scaling->scale.cwiseInverse().asDiagonal() * w;
     const Eigen::VectorXd mean = gram.col(0).segment(1, p) / gram(0, 0);
-    t = Eigen::MatrixXd::Zero(p + 1, *components + 1);
+    t = Eigen::MatrixXd::Zero(p + 1, w.cols() + 1);
     t(0, 0) = 1;
-    t.block(0, 1, 1, *components) = -mean.transpose() * v;
-    t.bottomRightCorner(p, *components) = v;
+    t.block(0, 1, 1, w.cols()) = -mean.transpose() * w;
+    t.bottomRightCorner(p, w.cols()) = w;
   } else {
     t = Eigen::MatrixXd::Identity(p + 1, p + 1);
   }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "tessera/stats/pca.hpp"
+#include "tessera/stats/standardize.hpp"
 
 namespace tessera {
 
@@ -35,9 +36,12 @@ struct LogisticStats {
 Eigen::VectorXd lda_start(const Eigen::MatrixXd& gram, const Eigen::MatrixXd& coordinates, bool fit_intercept);
 
 /// θ = Tφ: plain logistic regression (identity, less the intercept column without one), or
-/// after PCA with the first `components` of `axes` of the rows `gram` summarises.
+/// after PCA with the first `components` of `axes` of the rows `gram` summarises. With `scaling`
+/// (StandardScaler first) the features are z = (x − μ)/σ: T = [1 −μᵀW; 0 W] with W = D⁻¹ (or D⁻¹V
+/// after PCA, V then the axes of the standardized statistics), so the penalty acts on z's coefficients.
 Eigen::MatrixXd logistic_coordinates(const Eigen::MatrixXd& gram, const std::optional<PrincipalAxes>& axes,
-                                     std::optional<Eigen::Index> components, bool fit_intercept);
+                                     std::optional<Eigen::Index> components, bool fit_intercept,
+                                     const std::optional<Standardization>& scaling = std::nullopt);
 
 class NewtonSolver {
  public:
