@@ -20,10 +20,10 @@ const std::vector<std::string> sections = {"data", "model", "output", "predict",
 const std::vector<std::string> checkpoint_keys = {"dir"};
 const std::vector<std::string> cv_keys = {"folds", "shuffle", "seed", "stratify"};
 const std::vector<std::string> search_keys = {"grid", "scoring", "refit", "max_candidates"};
-const std::vector<std::string> data_keys = {"path",        "features",         "target",    "a", "b", "b_path",
-                                            "predictions", "predictions_path", "chunk_rows"};
+const std::vector<std::string> data_keys = {"path",        "features",         "target",     "a",      "b", "b_path",
+                                            "predictions", "predictions_path", "chunk_rows", "columns"};
 const std::vector<std::string> output_keys = {"path", "overwrite"};
-const std::vector<std::string> predict_keys = {"path", "features", "target"};
+const std::vector<std::string> predict_keys = {"path", "features", "target", "columns"};
 /// "file:line:column: " for a node that came from the file, "file: " for one set on the command line.
 std::string where(const std::string& file, const toml::node& node) {
   const auto& begin = node.source().begin;
@@ -63,6 +63,41 @@ class Reader {
     if (!node) return std::nullopt;
     if (!node->is_string()) throw InputError(where(file_, *node) + "[" + section + "] " + key + " must be a string");
     return node->value<std::string>();
+  }
+
+  /// `features` (a dataset, or a list of 1-D datasets) and `columns` of [data] or [predict].
+  void features(const toml::table& t, const std::string& section, std::string& dataset, FeatureColumns& columns) const {
+    if (const toml::node* node = t.get("features"); node && node->is_array()) {
+      const toml::array& list = *node->as_array();
+      if (list.empty()) throw InputError(where(file_, *node) + "[" + section + "] features is an empty list");
+      for (const toml::node& item : list) {
+        if (!item.is_string() || item.value<std::string>()->empty())
+          throw InputError(where(file_, item) + "[" + section + "] features must list dataset names (strings)");
+        const std::string name = *item.value<std::string>();
+        if (std::find(columns.datasets.begin(), columns.datasets.end(), name) != columns.datasets.end())
+          throw InputError(where(file_, item) + "[" + section + "] features lists '" + name + "' twice");
+        columns.datasets.push_back(name);
+      }
+      dataset = columns.datasets.front();
+    } else {
+      dataset = string(t, section, "features").value_or(dataset);
+    }
+    const toml::node* chosen = t.get("columns");
+    if (!chosen) return;
+    const toml::array* list = chosen->as_array();
+    if (!list || list->empty())
+      throw InputError(where(file_, *chosen) + "[" + section + "] columns must be a list of column names or indices");
+    if (!columns.datasets.empty())
+      throw InputError(where(file_, *chosen) + "[" + section + "] columns chooses columns of one 2-D features dataset; "
+                       "with a list of features, list only the datasets wanted");
+    for (const toml::node& item : *list) {
+      if (const auto name = item.value_exact<std::string>(); name && columns.indices.empty())
+        columns.names.push_back(*name);
+      else if (const auto index = item.value_exact<std::int64_t>(); index && columns.names.empty())
+        columns.indices.push_back(*index);
+      else
+        throw InputError(where(file_, item) + "[" + section + "] columns must be all names (strings) or all indices (integers)");
+    }
   }
 
   std::string required_string(const toml::table& t, const std::string& section, const std::string& key) const {
@@ -372,7 +407,7 @@ JobSpec parse_job(const std::string& text, const std::string& name, const std::v
   const toml::table& data = *r.section("data", true);
   r.check_keys(data, "data", data_keys);
   job.data.path = r.required_string(data, "data", "path");
-  job.data.features = r.string(data, "data", "features").value_or(job.data.features);
+  r.features(data, "data", job.data.features, job.data.feature_columns);
   job.data.target = r.string(data, "data", "target").value_or(job.data.target);
   job.data.a = r.string(data, "data", "a").value_or(job.data.a);
   job.data.b = r.string(data, "data", "b").value_or(job.data.b);
@@ -409,9 +444,13 @@ JobSpec parse_job(const std::string& text, const std::string& name, const std::v
   if (const toml::table* predict = r.section("predict", false)) {
     if (!schema.predicts) throw InputError(name + ": [predict] needs a model that predicts (" + predicting(types) + ")");
     r.check_keys(*predict, "predict", predict_keys);
-    job.predict = PredictSpec{r.required_string(*predict, "predict", "path"),
-                              r.string(*predict, "predict", "features").value_or(job.data.features),
+    job.predict = PredictSpec{r.required_string(*predict, "predict", "path"), job.data.features, job.data.feature_columns,
                               r.string(*predict, "predict", "target")};
+    // [predict]'s own features replace [data]'s (and their columns) altogether.
+    if (predict->contains("features") || predict->contains("columns")) {
+      job.predict->feature_columns = FeatureColumns{};
+      r.features(*predict, "predict", job.predict->features, job.predict->feature_columns);
+    }
   }
   if (const toml::table* cv = r.section("cv", false)) {
     if (schema.grid.empty())

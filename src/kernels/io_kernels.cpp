@@ -43,8 +43,66 @@ void read_as_classes(Eigen::Ref<Eigen::MatrixXd> transposed, const std::vector<d
 /// Rows [row_begin, row_end) of a dataset, as a cols x rows matrix. They are read a slice at a
 /// time and each slice is checked for NaN/Inf while it is still in cache, so the check costs no
 /// extra pass over memory.
+constexpr std::int64_t slice_rows = 4096;
+
+/// Rows [begin, end) of several 1-D datasets, each one row of the cols x rows result.
+ReadRows::Result read_columns_of_datasets(const ReadRows::Params& params) {
+  std::vector<std::string> names;
+  for (std::size_t start = 0; start <= params.column_datasets.size();) {
+    const std::size_t stop = std::min(params.column_datasets.find('\n', start), params.column_datasets.size());
+    names.push_back(params.column_datasets.substr(start, stop - start));
+    start = stop + 1;
+  }
+  const std::int64_t begin = params.row_begin, end = params.row_end;
+  Eigen::MatrixXd transposed(static_cast<Eigen::Index>(names.size()), end - begin);
+  Eigen::RowVectorXd slice_values(slice_rows);
+  for (std::size_t j = 0; j < names.size(); ++j) {
+    const hdf5::RowReader reader(hdf5::cached_file(params.path), names[j]);
+    if (reader.cols() != 1)
+      throw InputError(fmt::format("{}:{} has {} columns, but the job was planned for 1 (was the file rewritten during the job?)",
+                                   params.path, names[j], reader.cols()));
+    for (std::int64_t slice = begin; slice < end; slice += slice_rows) {
+      const std::int64_t slice_end = std::min(end, slice + slice_rows);
+      auto values = slice_values.head(slice_end - slice);
+      reader.read(static_cast<std::uint64_t>(slice), static_cast<std::uint64_t>(slice_end), values.data());
+      require_finite(values, params.path, names[j], slice);
+      transposed.row(static_cast<Eigen::Index>(j)).segment(slice - begin, slice_end - slice) = values;
+    }
+  }
+  return {std::move(transposed)};
+}
+
+/// Rows [begin, end) of the chosen columns of a 2-D dataset; a NaN or Inf is named by its column in the file.
+ReadRows::Result read_chosen_columns(const ReadRows::Params& params) {
+  const std::vector<double>& chosen = *params.columns;
+  const hdf5::RowReader reader(hdf5::cached_file(params.path), params.dataset);
+  for (double c : chosen)
+    if (c >= static_cast<double>(reader.cols()))
+      throw InputError(fmt::format("{}:{} has {} columns, but the job chose column {} (was the file rewritten during the job?)",
+                                   params.path, params.dataset, reader.cols(), c));
+  const std::int64_t begin = params.row_begin, end = params.row_end;
+  Eigen::MatrixXd transposed(static_cast<Eigen::Index>(chosen.size()), end - begin);
+  Eigen::MatrixXd all(static_cast<Eigen::Index>(reader.cols()), slice_rows);
+  for (std::int64_t slice = begin; slice < end; slice += slice_rows) {
+    const std::int64_t slice_end = std::min(end, slice + slice_rows);
+    auto rows = all.leftCols(slice_end - slice);
+    reader.read(static_cast<std::uint64_t>(slice), static_cast<std::uint64_t>(slice_end), rows.data());
+    for (std::size_t j = 0; j < chosen.size(); ++j) {
+      const auto c = static_cast<Eigen::Index>(chosen[j]);
+      if (!rows.row(c).allFinite())
+        for (Eigen::Index r = 0; r < rows.cols(); ++r)
+          if (!std::isfinite(rows(c, r)))
+            throw InputError(fmt::format("{}:{} row {} column {} is {}", params.path, params.dataset, slice + r, c,
+                                         std::isnan(rows(c, r)) ? "NaN" : "Inf"));
+      transposed.row(static_cast<Eigen::Index>(j)).segment(slice - begin, slice_end - slice) = rows.row(c);
+    }
+  }
+  return {std::move(transposed)};
+}
+
 ReadRows::Result read_rows(const ReadRows::Params& params, const KernelInputs&) {
-  constexpr std::int64_t slice_rows = 4096;
+  if (!params.column_datasets.empty()) return read_columns_of_datasets(params);
+  if (params.columns) return read_chosen_columns(params);
   const auto& path = params.path;
   const auto& dataset = params.dataset;
   const std::int64_t begin = params.row_begin, end = params.row_end;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "tessera/error.hpp"
+#include "tessera/core/did_you_mean.hpp"
 #include "tessera/io/hdf5.hpp"
 
 namespace tessera {
@@ -50,7 +51,57 @@ std::vector<RowChunk> row_chunks(std::int64_t rows, std::int64_t chunk_rows) {
   return chunks;
 }
 
+MatrixSource open_features(const std::string& path, const std::string& dataset, const FeatureColumns& columns,
+                           const std::string& section) {
+  if (!columns.datasets.empty()) {
+    MatrixSource first = open_source(path, columns.datasets.front(), 1);
+    for (const std::string& name : columns.datasets) {
+      const MatrixSource s = open_source(path, name, 1);
+      if (s.rows != first.rows)
+        throw InputError(fmt::format("[{}] features: {}:{} has {} rows but {}:{} has {}; the listed datasets must be of "
+                                     "one length",
+                                     section, path, name, s.rows, path, first.dataset, first.rows));
+    }
+    first.dataset = fmt::format("[{}]", fmt::join(columns.datasets, ", "));
+    first.cols = static_cast<std::int64_t>(columns.datasets.size());
+    first.column_datasets = columns.datasets;
+    first.names = columns.datasets;
+    return first;
+  }
+  MatrixSource x = open_source(path, dataset, 2);
+  if (columns.names.empty() && columns.indices.empty()) return x;
+  const std::string name = path + ":" + dataset;
+  std::vector<std::int64_t> chosen = columns.indices;
+  if (!columns.names.empty()) {
+    hdf5::Handle file = hdf5::open_for_reading(path);
+    const std::vector<std::string> known = hdf5::read_string_attribute(file.id(), dataset, "feature_names");
+    if (known.size() != static_cast<std::size_t>(x.cols))
+      throw InputError(fmt::format("[{}] columns: {} has no feature_names attribute with one name per column: choose its "
+                                   "columns by index (0 to {})",
+                                   section, name, x.cols - 1));
+    for (const std::string& wanted : columns.names) {
+      const auto it = std::find(known.begin(), known.end(), wanted);
+      if (it == known.end())
+        throw InputError(fmt::format("[{}] columns: '{}' is not a column of {}{}", section, wanted, name, did_you_mean(wanted, known)));
+      chosen.push_back(it - known.begin());
+    }
+  }
+  std::vector<std::string> all = feature_names(x);
+  for (std::size_t j = 0; j < chosen.size(); ++j) {
+    const std::int64_t c = chosen[j];
+    if (c < 0 || c >= x.cols)
+      throw InputError(fmt::format("[{}] columns: {} is not a column of {}, which has {} (numbered from 0)", section, c, name, x.cols));
+    if (std::find(chosen.begin(), chosen.begin() + static_cast<std::ptrdiff_t>(j), c) != chosen.begin() + static_cast<std::ptrdiff_t>(j))
+      throw InputError(fmt::format("[{}] columns: column {} ({}) of {} is chosen twice", section, c, all[static_cast<std::size_t>(c)], name));
+    x.names.push_back(all[static_cast<std::size_t>(c)]);
+  }
+  x.column_indices = chosen;
+  x.cols = static_cast<std::int64_t>(chosen.size());
+  return x;
+}
+
 std::vector<std::string> feature_names(const MatrixSource& x) {
+  if (!x.names.empty()) return x.names;
   std::vector<std::string> names;
   {
     hdf5::Handle file = hdf5::open_for_reading(x.path);

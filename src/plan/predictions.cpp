@@ -14,7 +14,7 @@
 namespace tessera {
 
 PredictData open_predict_data(const PredictSpec& spec, const MatrixSource& fitted) {
-  PredictData data{open_source(spec.path, spec.features, 2), std::nullopt};
+  PredictData data{open_features(spec.path, spec.features, spec.feature_columns, "predict"), std::nullopt};
   const MatrixSource& x = data.x;
   if (x.cols != fitted.cols)
     throw InputError(fmt::format("{}:{} has {} columns but the model was fitted on {} ({}:{})", x.path, x.dataset, x.cols,

@@ -21,9 +21,19 @@
 
 namespace tessera {
 
+/// Features other than one whole 2-D dataset: several 1-D datasets, one column each, in order
+/// (`features = ["temp", "pressure"]`), or some columns of the 2-D one (`columns = [...]`, by
+/// name from its `feature_names` attribute, or by 0-based index).
+struct FeatureColumns {
+  std::vector<std::string> datasets;
+  std::vector<std::string> names;
+  std::vector<std::int64_t> indices;
+};
+
 struct DataSpec {
   std::string path;
   std::string features = "X";
+  FeatureColumns feature_columns;
   std::string target = "y";
   std::string a = "A";  ///< dot: left factor, row-chunked n x k
   std::string b = "B";  ///< dot: right factor, k x m
@@ -74,6 +84,7 @@ struct SearchSpec {
 struct PredictSpec {
   std::string path;
   std::string features;  ///< defaults to [data] features
+  FeatureColumns feature_columns;  ///< the same as [data]'s unless [predict] names its own features
   std::optional<std::string> target;  ///< the truth in that file: the predictions are scored against it
 };
 

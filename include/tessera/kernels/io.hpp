@@ -23,6 +23,10 @@ struct ReadRows {
     std::int64_t row_begin = 0, row_end = 0;
     std::int64_t cols = 0;  ///< as planned; a dataset with another count is refused
     std::optional<std::vector<double>> classes;
+    /// Several 1-D datasets read side by side as the columns, their names one per line (`dataset`
+    /// is then unused); or the chosen columns (0-based) of `dataset`.
+    std::string column_datasets;
+    std::optional<std::vector<double>> columns;
     template <class Self, class Visit>
     static void fields(Self& self, Visit&& visit) {
       visit("path", self.path);
@@ -31,6 +35,8 @@ struct ReadRows {
       visit("row_end", self.row_end);
       visit("cols", self.cols);
       visit("classes", self.classes);
+      visit("column_datasets", self.column_datasets);
+      visit("columns", self.columns);
     }
   };
   struct Result {

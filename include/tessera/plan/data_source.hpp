@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "tessera/job/job_spec.hpp"
+
 namespace tessera {
 
 /// A binary target's two values, as the user encoded them (0/1, ±1, a boolean, any two numbers):
@@ -24,13 +26,25 @@ struct MatrixSource {
   std::int64_t chunk_rows = 0;  ///< the file's own chunking along rows, 0 if contiguous
   std::string type;
   std::optional<BinaryClasses> classes;  ///< a binary target's, once found (plan/target_classes)
+  /// Features gathered from several 1-D datasets of `path`, one column each (`dataset` is then a
+  /// name for messages: "[temp, pressure]"), or the chosen columns of the 2-D `dataset`; both
+  /// empty: the dataset as it is. `names`: the columns' names, when these choose them.
+  std::vector<std::string> column_datasets;
+  std::vector<std::int64_t> column_indices;
+  std::vector<std::string> names;
 };
 
 /// Opens and checks `path`:`dataset`. `want_rank` is 2 for a matrix, 1 for a vector (n or n x 1),
 /// 0 for either.
 MatrixSource open_source(const std::string& path, const std::string& dataset, int want_rank);
 
-/// The features' names: the `feature_names` attribute of the features dataset when it has one name
+/// The features of `path`: the 2-D `dataset`, or what `columns` chooses (several 1-D datasets of
+/// equal length, or some columns of `dataset` by name or index); InputError naming the dataset or
+/// column that does not fit. `section` names the job file's table in messages ("data").
+MatrixSource open_features(const std::string& path, const std::string& dataset, const FeatureColumns& columns,
+                           const std::string& section);
+
+/// The features' names: the listed datasets' or chosen columns' names, else the `feature_names` attribute of the features dataset when it has one name
 /// per column, else x0, x1, …
 std::vector<std::string> feature_names(const MatrixSource& x);
 

@@ -15,7 +15,7 @@ struct GramInputs {
 };
 
 GramInputs check_inputs(const JobSpec& job) {
-  GramInputs in{open_source(job.data.path, job.data.features, 2), open_source(job.data.path, job.data.target, 1)};
+  GramInputs in{open_features(job.data.path, job.data.features, job.data.feature_columns, "data"), open_source(job.data.path, job.data.target, 1)};
   if (in.y.rows != in.x.rows)
     throw InputError(fmt::format("{}:{} has {} rows but {}:{} has {}", in.y.path, in.y.dataset, in.y.rows, in.x.path, in.x.dataset,
                                  in.x.rows));
