@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -84,6 +85,18 @@ ModelSchema schema_of() {
     return options;
   };
   return schema;
+}
+
+/// The schema of a cross-validated regressor that predicts (ridge, elastic net): its [model] keys,
+/// the grid parameters given, and the regression scorings, R² the default as scikit-learn's.
+template <class Options>
+ModelSchema regressor_schema(std::vector<GridParameter> grid) {
+  ModelSchema s = schema_of<Options>();
+  s.grid = std::move(grid);
+  s.scorings = {"r2", "neg_mean_squared_error"};
+  s.scored_as = "regressors";
+  s.predicts = true;
+  return s;
 }
 
 /// A key's default as the docs print it.

@@ -234,13 +234,9 @@ class Lasso : public ElasticNetModel {
 
 template <class Options>
 ModelSchema schema() {
-  ModelSchema s = schema_of<Options>();
-  s.grid = {{"alpha", {}, Check::finite_non_negative}};
-  if constexpr (std::is_same_v<Options, ElasticNetOptions>) s.grid.push_back({"l1_ratio", {}, Check::unit_interval});
-  s.scorings = {"r2", "neg_mean_squared_error"};
-  s.scored_as = "regressors";
-  s.predicts = true;
-  return s;
+  std::vector<GridParameter> grid = {{"alpha", {}, Check::finite_non_negative}};
+  if constexpr (std::is_same_v<Options, ElasticNetOptions>) grid.push_back({"l1_ratio", {}, Check::unit_interval});
+  return regressor_schema<Options>(std::move(grid));
 }
 
 }  // namespace

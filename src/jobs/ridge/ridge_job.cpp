@@ -96,12 +96,8 @@ class RidgeModel : public SearchModel {
 };
 
 ModelSchema schema() {
-  ModelSchema s = schema_of<RidgeOptions>();
-  s.grid = {{"alpha", {"ridge.alpha"}, Check::finite_non_negative}, {"pca.n_components", {}, Check::at_least_one, true}};
-  s.scorings = {"r2", "neg_mean_squared_error"};
-  s.scored_as = "regressors";
-  s.predicts = true;
-  return s;
+  return regressor_schema<RidgeOptions>(
+      {{"alpha", {"ridge.alpha"}, Check::finite_non_negative}, {"pca.n_components", {}, Check::at_least_one, true}});
 }
 
 }  // namespace
