@@ -47,10 +47,11 @@ constexpr std::int64_t slice_rows = 4096;
 
 /// Rows [begin, end) of several 1-D datasets, each one row of the cols x rows result.
 ReadRows::Result read_columns_of_datasets(const ReadRows::Params& params) {
+  const std::string& joined = *params.column_datasets;
   std::vector<std::string> names;
-  for (std::size_t start = 0; start <= params.column_datasets.size();) {
-    const std::size_t stop = std::min(params.column_datasets.find('\n', start), params.column_datasets.size());
-    names.push_back(params.column_datasets.substr(start, stop - start));
+  for (std::size_t start = 0; start <= joined.size();) {
+    const std::size_t stop = std::min(joined.find('\n', start), joined.size());
+    names.push_back(joined.substr(start, stop - start));
     start = stop + 1;
   }
   const std::int64_t begin = params.row_begin, end = params.row_end;
@@ -101,7 +102,7 @@ ReadRows::Result read_chosen_columns(const ReadRows::Params& params) {
 }
 
 ReadRows::Result read_rows(const ReadRows::Params& params, const KernelInputs&) {
-  if (!params.column_datasets.empty()) return read_columns_of_datasets(params);
+  if (params.column_datasets) return read_columns_of_datasets(params);
   if (params.columns) return read_chosen_columns(params);
   const auto& path = params.path;
   const auto& dataset = params.dataset;

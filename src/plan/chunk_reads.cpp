@@ -1,13 +1,15 @@
 #include "tessera/plan/chunk_reads.hpp"
 
+#include <fmt/format.h>
+
 #include "tessera/kernels/io.hpp"
 
 namespace tessera {
 
 Task read_rows_task(const MatrixSource& source, const RowChunk& chunk, std::int64_t index, std::int64_t count) {
-  ReadRows::Params params{source.path, source.dataset, chunk.begin, chunk.end, source.cols, std::nullopt, "", std::nullopt};
+  ReadRows::Params params{source.path, source.dataset, chunk.begin, chunk.end, source.cols, std::nullopt, std::nullopt, std::nullopt};
   if (source.classes) params.classes = std::vector<double>{source.classes->negative, source.classes->positive};
-  for (const std::string& name : source.column_datasets) params.column_datasets += (params.column_datasets.empty() ? "" : "\n") + name;
+  if (!source.column_datasets.empty()) params.column_datasets = fmt::format("{}", fmt::join(source.column_datasets, "\n"));
   if (!source.column_indices.empty()) params.columns = std::vector<double>(source.column_indices.begin(), source.column_indices.end());
   return task_of<ReadRows>(params, {}, Locality{index, count});
 }

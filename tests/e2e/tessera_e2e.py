@@ -151,10 +151,12 @@ def tessera_processes(marker):
     return pids
 
 
-def start(args, ranks=3, cwd=None):
-    """Starts `mpiexec -n RANKS tessera ARGS` in the background (text pipes)."""
+def start(args, ranks=3, cwd=None, env=None):
+    """Starts `mpiexec -n RANKS tessera ARGS` in the background (text pipes); `env`: more
+    environment variables."""
     cmd = [MPIEXEC, "-q", "-n", str(ranks), BIN] + [str(a) for a in args]
-    return subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, **(env or {})})
 
 
 def wait_for(predicate, timeout=60, what="a condition"):

@@ -25,7 +25,7 @@ struct ReadRows {
     std::optional<std::vector<double>> classes;
     /// Several 1-D datasets read side by side as the columns, their names one per line (`dataset`
     /// is then unused); or the chosen columns (0-based) of `dataset`.
-    std::string column_datasets;
+    std::optional<std::string> column_datasets;
     std::optional<std::vector<double>> columns;
     template <class Self, class Visit>
     static void fields(Self& self, Visit&& visit) {
