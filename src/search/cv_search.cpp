@@ -8,6 +8,7 @@
 #include "tessera/core/contract.hpp"
 #include "tessera/error.hpp"
 #include "tessera/kernels/cross_validation.hpp"
+#include "tessera/plan/data_source.hpp"
 #include "tessera/search/predict.hpp"
 #include "tessera/search/stratified_folds.hpp"
 #include "tessera/search/target_classes.hpp"
@@ -38,9 +39,24 @@ FoldStatistics::FoldStatistics(XyData data, std::vector<Eigen::MatrixXd> fold_gr
   for (const auto& g : grams_) total_ += g;
 }
 
-const PrincipalAxes& FoldStatistics::axes(int fold) const {
-  auto it = axes_.find(fold);
-  if (it == axes_.end()) it = axes_.emplace(fold, principal_axes(training(fold))).first;
+const StandardizedGram& FoldStatistics::standardized(int fold) const {
+  auto it = standardized_.find(fold);
+  if (it == standardized_.end()) {
+    if (!feature_names_) feature_names_ = feature_names(data_.x);
+    const Eigen::MatrixXd g = training(fold);
+    Standardization s = standardization(g, *feature_names_, training_rows_name(fold));
+    Eigen::MatrixXd z = standardized_gram(g, s);
+    it = standardized_.emplace(fold, StandardizedGram{std::move(z), std::move(s)}).first;
+  }
+  return it->second;
+}
+
+const PrincipalAxes& FoldStatistics::axes(int fold, bool standardized_features) const {
+  auto it = axes_.find({fold, standardized_features});
+  if (it == axes_.end())
+    it = axes_.emplace(std::pair{fold, standardized_features},
+                       principal_axes(standardized_features ? standardized(fold).gram : training(fold)))
+             .first;
   return it->second;
 }
 

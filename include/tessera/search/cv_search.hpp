@@ -25,6 +25,7 @@
 #include "tessera/runtime/client.hpp"
 #include "tessera/search/results.hpp"
 #include "tessera/stats/pca.hpp"
+#include "tessera/stats/standardize.hpp"
 
 namespace tessera {
 
@@ -44,8 +45,11 @@ class FoldStatistics {
   const Eigen::MatrixXd& test(int fold) const { return grams_.at(static_cast<std::size_t>(fold)); }
   /// The rows outside fold `fold`; all rows for fold -1.
   Eigen::MatrixXd training(int fold) const { return fold < 0 ? total_ : Eigen::MatrixXd(total_ - test(fold)); }
-  /// The principal axes of training(fold), computed once however many candidates ask.
-  const PrincipalAxes& axes(int fold) const;
+  /// training(fold) with standardized features (`standardize = true`) and its scaling, computed
+  /// once per fold however many candidates ask; InputError naming a column constant there.
+  const StandardizedGram& standardized(int fold) const;
+  /// The principal axes of training(fold), or of standardized(fold).gram; computed once.
+  const PrincipalAxes& axes(int fold, bool standardized = false) const;
   /// training(fold) in messages: "the training rows of fold 2 of f.h5:X", "all rows of f.h5:X".
   std::string training_rows_name(int fold) const;
 
@@ -54,7 +58,9 @@ class FoldStatistics {
   std::vector<Eigen::MatrixXd> grams_;
   int folds_;
   Eigen::MatrixXd total_;
-  mutable std::map<int, PrincipalAxes> axes_;
+  mutable std::map<std::pair<int, bool>, PrincipalAxes> axes_;  ///< by (fold, standardized)
+  mutable std::map<int, StandardizedGram> standardized_;
+  mutable std::optional<std::vector<std::string>> feature_names_;  ///< read once, for messages
 };
 
 /// A candidate's score on each fold, and the seconds its fits took.

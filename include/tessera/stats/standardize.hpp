@@ -17,6 +17,12 @@ struct Standardization {
   Eigen::VectorXd mean, scale;  ///< per feature: the training mean and standard deviation (ddof = 0)
 };
 
+/// The augmented Gram matrix of standardized features, and the scaling that maps its fits back.
+struct StandardizedGram {
+  Eigen::MatrixXd gram;
+  Standardization scaling;
+};
+
 /// The standardization of the rows `g` summarises. InputError naming the column (`names`) when
 /// one is constant there — its standard deviation is rounding, and dividing by it would blow its
 /// rounding up into a feature; `rows_are` says which rows ("the training rows of fold 2").

@@ -156,10 +156,9 @@ class ElasticNetModel : public SearchModel {
     std::optional<Standardization> scaling;
   };
   Problem problem_of(const FoldStatistics& stats, int fold) const {
-    const Eigen::MatrixXd g = stats.training(fold);
-    if (!options_.standardize) return {elastic_net_problem(g, options_.fit_intercept), std::nullopt};
-    Standardization s = standardization(g, feature_names(stats.data().x), stats.training_rows_name(fold));
-    return {elastic_net_problem(standardized_gram(g, s), options_.fit_intercept), std::move(s)};
+    if (!options_.standardize) return {elastic_net_problem(stats.training(fold), options_.fit_intercept), std::nullopt};
+    const StandardizedGram& z = stats.standardized(fold);
+    return {elastic_net_problem(z.gram, options_.fit_intercept), z.scaling};
   }
   LinearFit fit_of(const Problem& problem, const Eigen::VectorXd& coef) const {
     const LinearFit fit = elastic_net_fit(problem.stats, coef);

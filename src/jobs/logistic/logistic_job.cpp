@@ -242,25 +242,17 @@ class LogisticModel : public SearchModel {
   }
 
  private:
-  /// The principal axes of a fold's standardized training statistics, computed once.
-  const PrincipalAxes& standardized_axes(const FoldStatistics& stats, int fold, const Standardization& scaling) const {
-    auto it = standardized_axes_.find(fold);
-    if (it == standardized_axes_.end())
-      it = standardized_axes_.emplace(fold, principal_axes(standardized_gram(stats.training(fold), scaling))).first;
-    return it->second;
-  }
-
   Model make_model(const FoldStatistics& stats, std::size_t candidate, const ParamSet& params, int fold,
                    const std::optional<Eigen::VectorXd>& warm) const {
     const Eigen::MatrixXd train = stats.training(fold);
     std::optional<Eigen::Index> components;
     std::optional<PrincipalAxes> axes;
     std::optional<Standardization> scaling;
-    if (options_.standardize) scaling = standardization(train, feature_names(stats.data().x), stats.training_rows_name(fold));
+    if (options_.standardize) scaling = stats.standardized(fold).scaling;
     if (auto it = params.find("pca.n_components"); it != params.end()) {
       components = static_cast<Eigen::Index>(it->second);
       // One eigen-decomposition per training set serves every n_components.
-      axes = scaling ? standardized_axes(stats, fold, *scaling) : stats.axes(fold);
+      axes = stats.axes(fold, options_.standardize);
     }
     Eigen::MatrixXd t = logistic_coordinates(train, axes, components, options_.fit_intercept, scaling);
     // A warm start θ becomes φ by least squares (T has orthonormal columns but for the intercept's).
@@ -300,7 +292,6 @@ class LogisticModel : public SearchModel {
 
   const JobSpec& job_;
   LogisticOptions options_;
-  mutable std::map<int, PrincipalAxes> standardized_axes_;  ///< per fold, with standardize and a PCA step
   std::vector<Model> models_;
   int passes_ = 0;  ///< after the first
 };

@@ -57,11 +57,11 @@ class RidgeModel : public SearchModel {
   /// features (with standardize, fitted on the standardized ones and scaled back).
   LinearFit fit_on(const FoldStatistics& stats, int fold, const ParamSet& params) const {
     const double alpha = params.at("alpha");
-    const Standardized* scaled = options_.standardize ? &standardized(stats, fold) : nullptr;
+    const StandardizedGram* scaled = options_.standardize ? &stats.standardized(fold) : nullptr;
     const Eigen::MatrixXd train = scaled ? scaled->gram : stats.training(fold);
     LinearFit fit;
     if (auto it = params.find("pca.n_components"); it != params.end()) {
-      const PrincipalAxes& axes = scaled ? scaled->axes() : stats.axes(fold);
+      const PrincipalAxes& axes = stats.axes(fold, options_.standardize);
       fit = pca_ridge_from_gram(train, axes, static_cast<Eigen::Index>(it->second), alpha, options_.fit_intercept);
     } else {
       fit = ridge_from_gram(train, alpha, options_.fit_intercept);
@@ -69,30 +69,7 @@ class RidgeModel : public SearchModel {
     return scaled ? on_original_scale(fit, scaled->scaling) : fit;
   }
 
-  /// A fold's training statistics standardized, and their principal axes: computed once per
-  /// fold, however many candidates ask.
-  struct Standardized {
-    Eigen::MatrixXd gram;
-    Standardization scaling;
-    mutable std::optional<PrincipalAxes> principal;
-    const PrincipalAxes& axes() const {
-      if (!principal) principal = principal_axes(gram);
-      return *principal;
-    }
-  };
-  const Standardized& standardized(const FoldStatistics& stats, int fold) const {
-    auto it = standardized_.find(fold);
-    if (it == standardized_.end()) {
-      const Eigen::MatrixXd g = stats.training(fold);
-      Standardization s = standardization(g, feature_names(stats.data().x), stats.training_rows_name(fold));
-      Eigen::MatrixXd z = standardized_gram(g, s);
-      it = standardized_.emplace(fold, Standardized{std::move(z), std::move(s), std::nullopt}).first;
-    }
-    return it->second;
-  }
-
   RidgeOptions options_;
-  mutable std::map<int, Standardized> standardized_;  ///< per fold, with standardize
 };
 
 ModelSchema schema() {
