@@ -2,7 +2,6 @@
 #include "tessera/search/search_figures.hpp"
 
 #include <chrono>
-#include <map>
 
 #include <fmt/format.h>
 
