@@ -127,9 +127,123 @@ Eigen::MatrixXd reduce_candidates(const Eigen::MatrixXd& c, const Eigen::VectorX
   return centres;
 }
 
+/// Every chunk's KMeansCosts for the runs' centres `added` (p x k[r] each, numbered from
+/// `first[r]`), from `previous` (none: the first centres). The costs stay on the workers.
+std::vector<TaskKey> add_costs(Graph& graph, const KMeansData& data, const std::vector<TaskKey>& previous,
+                               const std::vector<Eigen::MatrixXd>& added, const std::vector<double>& first) {
+  const std::vector<TaskKey> read = reads(graph, data);
+  std::vector<TaskKey> out;
+  for (std::size_t c = 0; c < read.size(); ++c) {
+    KMeansCosts::Params params{KMeansRuns{{}, {}, data.mean, data.chunks[c].begin}, first};
+    for (const Eigen::MatrixXd& a : added) {
+      params.runs.centers.insert(params.runs.centers.end(), a.data(), a.data() + a.size());
+      params.runs.k.push_back(static_cast<double>(a.cols()));
+    }
+    out.push_back(previous.empty() ? graph.add(task_of<KMeansCosts>(params, {read[c]}))
+                                   : graph.add(task_of<KMeansCostsUpdate>(params, {read[c], previous[c]})));
+  }
+  return out;
+}
+
+/// Rows drawn from every chunk (KMeansDraw with `params_of(chunk)`), by run: p x drawn each.
+template <class MakeParams>
+std::vector<Eigen::MatrixXd> draw(Client& client, Graph& graph, const KMeansData& data, const std::vector<TaskKey>& costs,
+                                  std::size_t runs, MakeParams params_of) {
+  const std::vector<TaskKey> read = reads(graph, data);
+  std::vector<TaskKey> drawn;
+  std::vector<std::size_t> chunk;
+  for (std::size_t c = 0; c < read.size(); ++c)
+    if (auto params = params_of(c)) {
+      drawn.push_back(graph.add(task_of<KMeansDraw>(*params, {read[c], costs[c]})));
+      chunk.push_back(c);
+    }
+  std::vector<std::vector<Eigen::VectorXd>> by_run(runs);
+  for (const Future& f : client.submit(graph, drawn)) {
+    const Eigen::MatrixXd points = from_value<KMeansDraw::Result>(*client.gather(f)).points;
+    for (Eigen::Index j = 0; j < points.cols(); ++j)
+      by_run[static_cast<std::size_t>(points(0, j))].push_back(points.col(j).tail(points.rows() - 2));
+  }
+  std::vector<Eigen::MatrixXd> out;
+  const auto p = static_cast<Eigen::Index>(data.mean.size());
+  for (const auto& points : by_run) {
+    Eigen::MatrixXd m(p, static_cast<Eigen::Index>(points.size()));
+    for (std::size_t j = 0; j < points.size(); ++j) m.col(static_cast<Eigen::Index>(j)) = points[j];
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+/// Per run, Σ cost over all rows (reduced up a tree).
+std::vector<double> total_costs(Client& client, const std::vector<TaskKey>& costs) {
+  Graph graph;
+  std::vector<TaskKey> sums;
+  for (const TaskKey& c : costs) sums.push_back(graph.add(task_of<KMeansCostSums>({}, {c})));
+  const Eigen::MatrixXd total =
+      from_value<KMeansCostSums::Result>(*client.gather(client.submit(graph, {reduce<Sum>(graph, sums)}).front())).sums;
+  return std::vector<double>(total.data(), total.data() + total.size());
+}
+
 }  // namespace
 
-// The k-means|| and k-means++ lockstep loops, the per-chunk cost sums and the draws are still to
-// write here, per KMEANS_WIP.md; `take`, `distinct_rows` and `reduce_candidates` above are their parts.
+std::vector<Eigen::MatrixXd> kmeans_parallel(Client& client, const KMeansData& data, const std::vector<std::int64_t>& ks,
+                                             std::int64_t seed) {
+  const std::size_t runs = ks.size();
+  std::vector<Stream> streams;
+  std::vector<std::int64_t> first_rows;
+  for (std::size_t r = 0; r < runs; ++r) {
+    streams.emplace_back(seed, r);
+    first_rows.push_back(streams.back().below(data.x.rows));
+  }
+  const Eigen::MatrixXd firsts = take(client, data, first_rows);
+  std::vector<Eigen::MatrixXd> candidates;
+  for (std::size_t r = 0; r < runs; ++r) candidates.push_back(firsts.col(static_cast<Eigen::Index>(r)));
+  std::vector<Future> held;
+  std::vector<TaskKey> costs;
+  {
+    Graph graph;
+    costs = add_costs(graph, data, {}, candidates, std::vector<double>(runs, 0));
+    held = client.submit(graph, costs);
+  }
+  for (int round = 1; round <= parallel_rounds; ++round) {
+    const std::vector<double> phi = total_costs(client, costs);
+    std::vector<double> oversampling;
+    for (std::int64_t k : ks) oversampling.push_back(2.0 * static_cast<double>(k));
+    Graph graph;
+    const std::vector<Eigen::MatrixXd> drawn = draw(client, graph, data, costs, runs, [&](std::size_t c) {
+      return std::optional<KMeansDraw::Params>(
+          KMeansDraw::Params{data.mean, data.chunks[c].begin, oversampling, phi, seed, round, {}});
+    });
+    std::vector<double> first;
+    for (std::size_t r = 0; r < runs; ++r) first.push_back(static_cast<double>(candidates[r].cols()));
+    Graph update;
+    costs = add_costs(update, data, costs, drawn, first);
+    std::vector<Future> next = client.submit(update, costs);
+    held = std::move(next);  // the round's costs replace the last round's on the workers
+    for (std::size_t r = 0; r < runs; ++r) {
+      Eigen::MatrixXd grown(candidates[r].rows(), candidates[r].cols() + drawn[r].cols());
+      grown << candidates[r], drawn[r];
+      candidates[r] = std::move(grown);
+    }
+  }
+  // The candidates' weights: how many rows each is nearest to.
+  Graph graph;
+  std::vector<double> counts;
+  for (const auto& c : candidates) counts.push_back(static_cast<double>(c.cols()));
+  std::vector<TaskKey> weights;
+  for (const TaskKey& c : costs) weights.push_back(graph.add(task_of<KMeansWeights>({counts}, {c})));
+  const Eigen::MatrixXd w =
+      from_value<KMeansWeights::Result>(*client.gather(client.submit(graph, {reduce<Sum>(graph, weights)}).front())).weights;
+  held.clear();
+  std::vector<Eigen::MatrixXd> out;
+  Eigen::Index at = 0;
+  for (std::size_t r = 0; r < runs; ++r) {
+    const Eigen::Index m = candidates[r].cols();
+    // Fewer candidates than k (few distinct rows): every candidate, and random rows for the rest.
+    if (m < ks[r]) throw Error("kmeans||: fewer candidates than k (padding with random rows is still to write)");
+    out.push_back(reduce_candidates(candidates[r], w.row(0).segment(at, m).transpose(), ks[r], streams[r]));
+    at += m;
+  }
+  return out;
+}
 
 }  // namespace tessera
