@@ -33,10 +33,10 @@ const Task& Graph::task(const TaskKey& key) const {
   return tasks_[it->second];
 }
 
-void Graph::validate() const {
+void Graph::validate(const Outside& outside) const {
   for (std::size_t i = 0; i < tasks_.size(); ++i)
     for (const TaskKey& in : tasks_[i].inputs)
-      if (!contains(in))
+      if (!contains(in) && !(outside && outside(in)))
         throw InputError(fmt::format("task {} needs input {}, which no task in the graph produces",
                                      short_name(tasks_[i].kernel, keys_[i]), in.hex()));
 
@@ -55,7 +55,9 @@ void Graph::validate() const {
         stack.pop_back();
         continue;
       }
-      const std::size_t in = index_.at(tasks_[node].inputs[next++]);
+      const auto found = index_.find(tasks_[node].inputs[next++]);
+      if (found == index_.end()) continue;  // from outside: no cycle through it
+      const std::size_t in = found->second;
       if (colour[in] == grey) {
         std::vector<std::string> names{short_name(tasks_[in].kernel, keys_[in])};
         for (std::size_t v = node; v != in; v = parent[v]) names.push_back(short_name(tasks_[v].kernel, keys_[v]));
@@ -72,14 +74,16 @@ void Graph::validate() const {
   }
 }
 
-std::vector<TaskKey> Graph::topological_order() const {
-  validate();
+std::vector<TaskKey> Graph::topological_order(const Outside& outside) const {
+  validate(outside);
   std::vector<std::size_t> missing(tasks_.size());
   std::vector<std::vector<std::size_t>> consumers(tasks_.size());
-  for (std::size_t i = 0; i < tasks_.size(); ++i) {
-    missing[i] = tasks_[i].inputs.size();
-    for (const TaskKey& in : tasks_[i].inputs) consumers[index_.at(in)].push_back(i);
-  }
+  for (std::size_t i = 0; i < tasks_.size(); ++i)
+    for (const TaskKey& in : tasks_[i].inputs)
+      if (const auto found = index_.find(in); found != index_.end()) {
+        ++missing[i];
+        consumers[found->second].push_back(i);
+      }
   std::priority_queue<std::size_t, std::vector<std::size_t>, std::greater<>> ready;
   for (std::size_t i = 0; i < tasks_.size(); ++i)
     if (missing[i] == 0) ready.push(i);

@@ -315,7 +315,7 @@ class ModelReader : public OptionReader {
 std::string searchable(const ModelTypes& types) {
   std::vector<std::string> out;
   for (const auto& n : types.names)
-    if (!types.schema(n).grid.empty()) out.push_back(n);
+    if (!types.schema(n).grid.empty() && !types.schema(n).scorings.empty()) out.push_back(n);
   return fmt::format("{}", fmt::join(out, ", "));
 }
 std::string predicting(const ModelTypes& types) {
@@ -365,6 +365,13 @@ SearchSpec read_search(const Reader& r, const toml::table& search, const std::st
       if (parameter->whole_numbers && v != std::floor(v))
         throw InputError(r.at(node) + fmt::format("[search] grid {}: must be whole numbers, got {}", param, v));
     }
+  }
+  // A grid scored without cross-validation (kmeans: by inertia) takes no scoring.
+  if (schema.scorings.empty()) {
+    if (search.contains("scoring"))
+      throw InputError(r.at(r.node(search, "scoring")) + "[search] scoring: " + type + " " + schema.scored_as +
+                       "; remove scoring");
+    return spec;
   }
   spec.scoring = r.string(search, "search", "scoring").value_or(schema.scorings.front());
   const auto& fitting = schema.scorings;
@@ -453,6 +460,8 @@ JobSpec parse_job(const std::string& text, const std::string& name, const std::v
     }
   }
   if (const toml::table* cv = r.section("cv", false)) {
+    if (!schema.grid.empty() && schema.scorings.empty())
+      throw InputError(name + ": [cv] does not apply to " + job.model.type + ", which " + schema.scored_as + "; remove [cv]");
     if (schema.grid.empty())
       throw InputError(name + ": [cv] needs a model that can be cross-validated (" + searchable(types) + ")");
     r.check_keys(*cv, "cv", cv_keys);
@@ -466,7 +475,7 @@ JobSpec parse_job(const std::string& text, const std::string& name, const std::v
       throw InputError(name + ": [search] needs a model with parameters to search (" + searchable(types) + ")");
     r.check_keys(*search, "search", search_keys);
     job.search = read_search(r, *search, job.model.type, schema, types);
-    if (!job.cv) job.cv = CvSpec{};
+    if (!job.cv && !schema.scorings.empty()) job.cv = CvSpec{};
   }
   // [cv] alone is a search over the one candidate of the [model] keys, scored the default way.
   if (job.cv && !job.search) job.search = SearchSpec{{}, schema.scorings.front(), true};

@@ -3,6 +3,7 @@
 #include "jobs/elastic_net/elastic_net_job.hpp"
 #include "jobs/evaluate/evaluate_job.hpp"
 #include "jobs/gram/gram_job.hpp"
+#include "jobs/kmeans/kmeans_job.hpp"
 #include "jobs/logistic/logistic_job.hpp"
 #include "jobs/ols/ols_job.hpp"
 #include "jobs/ridge/ridge_job.hpp"
@@ -21,6 +22,7 @@ const std::vector<const JobType*>& job_types() {
       &elastic_net_job,  //
       &lasso_job,    //
       &logistic_job,  //
+      &kmeans_job,    //
       &evaluate_job,  //
   };
   return types;
@@ -71,13 +73,21 @@ std::string model_keys_markdown() {
             dot == std::string::npos ? key.name : "[model." + key.name.substr(0, dot) + "] " + key.name.substr(dot + 1);
         std::string meaning = key.meaning;
         if (!key.choices.empty()) meaning += fmt::format(" (`{}`)", fmt::join(key.choices, "`, `"));
-        out += fmt::format("| `{}` | {} | {} |\n", shown, defaults[i], meaning);
+        // A `|` inside a cell (k-means||) would end it.
+        const auto cell = [](const std::string& text) {
+          std::string escaped;
+          for (char c : text) (c == '|' ? escaped += "\\|" : escaped += c);
+          return escaped;
+        };
+        out += fmt::format("| `{}` | {} | {} |\n", shown, cell(defaults[i]), cell(meaning));
       }
       out += "\n";
     }
-    if (!schema.grid.empty()) {
-      std::vector<std::string> names;
-      for (const auto& p : schema.grid) names.push_back("`" + p.name + "`");
+    std::vector<std::string> names;
+    for (const auto& p : schema.grid) names.push_back("`" + p.name + "`");
+    if (!schema.grid.empty() && schema.scorings.empty()) {
+      out += fmt::format("Takes [search] (no [cv]: it {}); grid parameters {}.\n\n", schema.scored_as, fmt::join(names, ", "));
+    } else if (!schema.grid.empty()) {
       out += fmt::format("Takes [cv] and [search]; grid parameters {}; scorings `{}` (default `{}`).\n\n",
                          fmt::join(names, ", "), fmt::join(schema.scorings, "`, `"), schema.scorings.front());
     }

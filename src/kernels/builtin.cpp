@@ -12,6 +12,7 @@ void register_cv_kernels(KernelRegistry& registry);
 void register_logistic_kernels(KernelRegistry& registry);
 void register_metrics_kernels(KernelRegistry& registry);
 void register_class_kernels(KernelRegistry& registry);
+void register_kmeans_kernels(KernelRegistry& registry);
 
 void register_builtin_kernels(KernelRegistry& registry) {
   blas::use_one_thread();
@@ -23,6 +24,7 @@ void register_builtin_kernels(KernelRegistry& registry) {
   register_logistic_kernels(registry);
   register_metrics_kernels(registry);
   register_class_kernels(registry);
+  register_kmeans_kernels(registry);
 }
 
 }  // namespace tessera

@@ -92,11 +92,13 @@ KMeansStep::Result kmeans_step(const KMeansRuns& runs, const KernelInputs& in) {
   for (double k : runs.k) begin.push_back(begin.back() + static_cast<Eigen::Index>(k));
   KMeansStep::Result out{Eigen::MatrixXd::Zero(xt.rows(), total), Eigen::MatrixXd::Zero(1, total),
                          Eigen::MatrixXd::Zero(1, size_of(runs.k))};
-  for_each_nearest(xt, runs, [&](std::size_t r, const Eigen::MatrixXd& x, Eigen::Index, Eigen::Index i, Eigen::Index j, double d2) {
+  const Eigen::Map<const Eigen::MatrixXd> centres(runs.centers.data(), xt.rows(), total);
+  for_each_nearest(xt, runs, [&](std::size_t r, const Eigen::MatrixXd& x, Eigen::Index, Eigen::Index i, Eigen::Index j, double) {
     const Eigen::Index c = begin[r] + j;
     out.sums.col(c) += x.col(i);
     out.counts(0, c) += 1;
-    out.inertia(0, static_cast<Eigen::Index>(r)) += d2;
+    // The exact distance, as scikit-learn's inertia: the expanded form loses digits near a centre.
+    out.inertia(0, static_cast<Eigen::Index>(r)) += (x.col(i) - centres.col(c)).squaredNorm();
   });
   return out;
 }

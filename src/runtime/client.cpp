@@ -391,7 +391,8 @@ Future Client::submit(Task task) {
 
 std::vector<Future> Client::submit(const Graph& graph, const std::vector<TaskKey>& outputs) {
   auto& s = *state_;
-  const std::vector<TaskKey> order = graph.topological_order();  // validates: cycles and missing inputs throw
+  // Validates: cycles and missing inputs throw. An input may be a result submitted before.
+  const std::vector<TaskKey> order = graph.topological_order([&](const TaskKey& key) { return s.scheduler.known(key); });
   // With stored results, schedule only what the outputs (and the graph's sinks, which may write
   // files) need: walking back from them, a stored task needs none of its inputs.
   std::unordered_set<TaskKey, TaskKeyHash> needed;

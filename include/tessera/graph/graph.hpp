@@ -10,6 +10,7 @@
 /// g.validate();               // throws InputError naming the cycle or the missing input
 /// std::cout << g.to_dot();
 /// @endcode
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -26,10 +27,14 @@ class Graph {
   /// Adds a task under a chosen key (hand-made graphs, where inputs may be named before they exist).
   void add(const TaskKey& key, Task task);
 
-  /// Throws InputError for an input key that no task produces, or a cycle (naming its keys).
-  void validate() const;
+  /// Inputs from outside the graph: results a driver submitted before and still holds (the
+  /// costs k-means seeding keeps on the workers between its passes).
+  using Outside = std::function<bool(const TaskKey&)>;
+  /// Throws InputError for an input key that no task produces (nor `outside` has), or a cycle
+  /// (naming its keys).
+  void validate(const Outside& outside = {}) const;
   /// Every key, inputs before the tasks that use them, ties broken by insertion order.
-  std::vector<TaskKey> topological_order() const;
+  std::vector<TaskKey> topological_order(const Outside& outside = {}) const;
 
   const Task& task(const TaskKey& key) const;
   bool contains(const TaskKey& key) const { return index_.count(key) != 0; }

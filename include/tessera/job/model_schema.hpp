@@ -65,11 +65,14 @@ struct ModelSchema {
   std::vector<KeyDoc> keys;
   /// Parses the Options struct; the result is what the job's driver reads (ModelSpec::as).
   std::function<std::any(OptionReader&)> read_options;
-  /// For [search]: its parameters, and its scorings (the first is the default). Empty: the type
-  /// takes no [cv] or [search].
+  /// For [search]: its parameters, and its scorings (the first is the default). No grid: the type
+  /// takes no [cv] or [search]. A grid but no scorings: [search] runs every candidate on all rows,
+  /// scored by the model itself (kmeans: inertia per k), and [cv] does not apply.
   std::vector<GridParameter> grid;
   std::vector<std::string> scorings;
-  std::string scored_as;  ///< "regressors" or "classifiers", for messages
+  /// "regressors" or "classifiers", for messages; without scorings, how the grid is scored
+  /// ("scores each k by its inertia on all rows").
+  std::string scored_as;
   bool predicts = false;  ///< takes a [predict] section
 };
 

@@ -1,8 +1,9 @@
 #pragma once
 /// @file
-/// DRAFT (not yet compiled): the `kmeans` job, scikit-learn's KMeans(algorithm="lloyd"). Every
+/// The `kmeans` job, scikit-learn's KMeans(algorithm="lloyd"). Every
 /// start (n_init) of every k of a [search] grid runs in the same passes: one pass per Lloyd
-/// iteration serves every run still active. See KMEANS_WIP.md.
+/// iteration serves every run still active.
+/// Its design: docs/clustering.md.
 #include <optional>
 
 #include "tessera/jobs/job_type.hpp"

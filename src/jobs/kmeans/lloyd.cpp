@@ -1,4 +1,4 @@
-// DRAFT (not yet compiled): see lloyd.hpp.
+// Lloyd's iterations of every run at once (lloyd.hpp).
 #include "jobs/kmeans/lloyd.hpp"
 
 #include <fmt/format.h>

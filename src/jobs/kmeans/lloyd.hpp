@@ -1,6 +1,6 @@
 #pragma once
 /// @file
-/// DRAFT (not yet compiled): Lloyd's iterations of every k-means run at once. Each pass over the
+/// Lloyd's iterations of every k-means run at once. Each pass over the
 /// data (one KMeansStep per chunk, summed up a tree) serves every run still active; each run stops
 /// at its own tolerance, as scikit-learn's _kmeans_single_lloyd.
 #include <Eigen/Core>

@@ -1,14 +1,14 @@
-// DRAFT (not yet compiled): the starting centres of every run, all runs in the same passes.
-// k-means|| (Bahmani et al. 2012): a random row, then 5 rounds in which each row joins the
-// candidates with probability min(1, ℓ·cost/φ), ℓ = 2k; the candidates weighted by the rows
-// nearest each, reduced to k on rank 0 by weighted k-means++ and weighted Lloyd.
-// k-means++ (scikit-learn's greedy variant): 2 + ⌊ln k⌋ trials per centre, drawn by cost, the
-// one that lowers the potential most kept.
-// Per-row costs stay on the workers between passes (KMeansCosts, chained by KMeansCostsUpdate).
+// The starting centres of every run (seeding.hpp). Per-row costs (each row's squared distance to
+// its run's nearest centre so far) stay on the workers between passes: KMeansCosts, brought up to
+// date by KMeansCostsUpdate with each new centre, so a centre costs one distance per row.
+#include "jobs/kmeans/seeding.hpp"
+
 #include <cmath>
 #include <map>
+#include <optional>
 
-#include "jobs/kmeans/lloyd.hpp"
+#include <fmt/format.h>
+
 #include "tessera/core/splitmix.hpp"
 #include "tessera/kernels/kmeans.hpp"
 #include "tessera/kernels/linalg.hpp"
@@ -25,7 +25,7 @@ class Stream {
  public:
   Stream(std::int64_t seed, std::size_t run) : key_(splitmix64(splitmix64(static_cast<std::uint64_t>(seed)) ^ run)) {}
   double uniform() { return static_cast<double>(splitmix64(key_ + counter_++) >> 11) * 0x1.0p-53; }
-  std::int64_t below(std::int64_t n) { return std::min<std::int64_t>(n - 1, static_cast<std::int64_t>(uniform() * n)); }
+  std::int64_t below(std::int64_t n) { return std::min<std::int64_t>(n - 1, static_cast<std::int64_t>(uniform() * static_cast<double>(n))); }
 
  private:
   std::uint64_t key_, counter_ = 0;
@@ -185,8 +185,8 @@ std::vector<double> total_costs(Client& client, const std::vector<TaskKey>& cost
 
 }  // namespace
 
-std::vector<Eigen::MatrixXd> kmeans_parallel(Client& client, const KMeansData& data, const std::vector<std::int64_t>& ks,
-                                             std::int64_t seed) {
+std::vector<Eigen::MatrixXd> seed_kmeans_parallel(Client& client, const KMeansData& data,
+                                                  const std::vector<std::int64_t>& ks, std::int64_t seed) {
   const std::size_t runs = ks.size();
   std::vector<Stream> streams;
   std::vector<std::int64_t> first_rows;
@@ -238,12 +238,137 @@ std::vector<Eigen::MatrixXd> kmeans_parallel(Client& client, const KMeansData& d
   Eigen::Index at = 0;
   for (std::size_t r = 0; r < runs; ++r) {
     const Eigen::Index m = candidates[r].cols();
-    // Fewer candidates than k (few distinct rows): every candidate, and random rows for the rest.
-    if (m < ks[r]) throw Error("kmeans||: fewer candidates than k (padding with random rows is still to write)");
-    out.push_back(reduce_candidates(candidates[r], w.row(0).segment(at, m).transpose(), ks[r], streams[r]));
+    out.push_back(m < ks[r] ? candidates[r]  // padded below
+                            : reduce_candidates(candidates[r], w.row(0).segment(at, m).transpose(), ks[r], streams[r]));
     at += m;
   }
+  // Fewer candidates than k (data with few distinct rows): random rows for the rest, whose
+  // clusters Lloyd's empty-cluster rule then re-seeds.
+  std::vector<std::int64_t> padding;
+  for (std::size_t r = 0; r < runs; ++r)
+    if (out[r].cols() < ks[r])
+      for (std::int64_t row : distinct_rows(streams[r], data.x.rows, ks[r] - out[r].cols())) padding.push_back(row);
+  if (padding.empty()) return out;
+  const Eigen::MatrixXd rows = take(client, data, padding);
+  Eigen::Index used = 0;
+  for (std::size_t r = 0; r < runs; ++r) {
+    if (out[r].cols() >= ks[r]) continue;
+    const Eigen::Index missing = ks[r] - out[r].cols();
+    Eigen::MatrixXd padded(rows.rows(), ks[r]);
+    padded << out[r], rows.middleCols(used, missing);
+    used += missing;
+    out[r] = std::move(padded);
+  }
   return out;
+}
+
+std::vector<Eigen::MatrixXd> seed_random(Client& client, const KMeansData& data, const std::vector<std::int64_t>& ks,
+                                         std::int64_t seed) {
+  std::vector<std::int64_t> rows;
+  for (std::size_t r = 0; r < ks.size(); ++r) {
+    Stream stream(seed, r);
+    for (std::int64_t row : distinct_rows(stream, data.x.rows, ks[r])) rows.push_back(row);
+  }
+  const Eigen::MatrixXd taken = take(client, data, rows);
+  std::vector<Eigen::MatrixXd> out;
+  Eigen::Index at = 0;
+  for (std::int64_t k : ks) {
+    out.push_back(taken.middleCols(at, k));
+    at += k;
+  }
+  return out;
+}
+
+std::vector<Eigen::MatrixXd> seed_kmeans_plusplus(Client& client, const KMeansData& data,
+                                                  const std::vector<std::int64_t>& ks, std::int64_t seed) {
+  const std::size_t runs = ks.size();
+  const auto p = static_cast<Eigen::Index>(data.mean.size());
+  std::vector<Stream> streams;
+  std::vector<std::int64_t> first_rows;
+  for (std::size_t r = 0; r < runs; ++r) {
+    streams.emplace_back(seed, r);
+    first_rows.push_back(streams.back().below(data.x.rows));
+  }
+  const Eigen::MatrixXd firsts = take(client, data, first_rows);
+  std::vector<Eigen::MatrixXd> centres, added;
+  for (std::size_t r = 0; r < runs; ++r) {
+    centres.emplace_back(p, ks[r]);
+    centres[r].col(0) = firsts.col(static_cast<Eigen::Index>(r));
+    added.push_back(firsts.col(static_cast<Eigen::Index>(r)));
+  }
+  std::vector<TaskKey> costs;
+  std::vector<Future> held;
+  {
+    Graph graph;
+    costs = add_costs(graph, data, {}, added, std::vector<double>(runs, 0));
+    held = client.submit(graph, costs);
+  }
+  std::vector<double> phi = total_costs(client, costs);
+  const std::int64_t most_k = *std::max_element(ks.begin(), ks.end());
+  for (std::int64_t c = 1; c < most_k; ++c) {
+    client.set_phase(fmt::format("k-means++: centre {} of {}", c + 1, most_k));
+    // Each chunk's cost per run, to find the chunk that holds each drawn offset.
+    std::vector<Eigen::MatrixXd> chunk_sums;
+    {
+      Graph graph;
+      std::vector<TaskKey> sums;
+      for (const TaskKey& key : costs) sums.push_back(graph.add(task_of<KMeansCostSums>({}, {key})));
+      for (const Future& f : client.submit(graph, sums)) chunk_sums.push_back(from_value<KMeansCostSums::Result>(*client.gather(f)).sums);
+    }
+    // Per run still growing, its trials: offsets u·φ into the running sum of costs.
+    std::vector<std::vector<double>> targets(data.chunks.size());
+    std::vector<std::vector<std::size_t>> target_run(data.chunks.size());
+    for (std::size_t r = 0; r < runs; ++r) {
+      if (c >= ks[r]) continue;
+      const int trials = 2 + static_cast<int>(std::log(static_cast<double>(ks[r])));
+      for (int t = 0; t < trials; ++t) {
+        double offset = streams[r].uniform() * phi[r];
+        std::size_t chunk = 0;
+        while (chunk + 1 < chunk_sums.size() && offset >= chunk_sums[chunk](static_cast<Eigen::Index>(r), 0))
+          offset -= chunk_sums[chunk++](static_cast<Eigen::Index>(r), 0);
+        targets[chunk].insert(targets[chunk].end(), {static_cast<double>(r), offset});
+        target_run[chunk].push_back(r);
+      }
+    }
+    Graph graph;
+    const std::vector<Eigen::MatrixXd> drawn = draw(client, graph, data, costs, runs, [&](std::size_t chunk) {
+      if (targets[chunk].empty()) return std::optional<KMeansDraw::Params>();
+      return std::optional<KMeansDraw::Params>(
+          KMeansDraw::Params{data.mean, data.chunks[chunk].begin, {}, {}, seed, 0, targets[chunk]});
+    });
+    // The potential each trial would give; the best trial of each run becomes its next centre.
+    Graph trial_graph;
+    std::vector<TaskKey> read = reads(trial_graph, data), potentials;
+    KMeansRuns trial_runs{{}, {}, data.mean, 0};
+    for (const Eigen::MatrixXd& d : drawn) {
+      trial_runs.centers.insert(trial_runs.centers.end(), d.data(), d.data() + d.size());
+      trial_runs.k.push_back(static_cast<double>(d.cols()));
+    }
+    for (std::size_t chunk = 0; chunk < read.size(); ++chunk) {
+      trial_runs.row_begin = data.chunks[chunk].begin;
+      potentials.push_back(trial_graph.add(task_of<KMeansTrials>(trial_runs, {read[chunk], costs[chunk]})));
+    }
+    const Eigen::MatrixXd potential = from_value<KMeansTrials::Result>(
+        *client.gather(client.submit(trial_graph, {reduce<Sum>(trial_graph, potentials)}).front())).potentials;
+    Eigen::Index at = 0;
+    for (std::size_t r = 0; r < runs; ++r) {
+      const Eigen::Index trials = drawn[r].cols();
+      added[r].resize(p, trials > 0 ? 1 : 0);
+      if (trials == 0) continue;
+      Eigen::Index best = 0;
+      for (Eigen::Index t = 1; t < trials; ++t)
+        if (potential(0, at + t) < potential(0, at + best)) best = t;
+      centres[r].col(c) = drawn[r].col(best);
+      added[r] = drawn[r].col(best);
+      phi[r] = potential(0, at + best);
+      at += trials;
+    }
+    Graph update;
+    costs = add_costs(update, data, costs, added, std::vector<double>(runs, static_cast<double>(c)));
+    std::vector<Future> next = client.submit(update, costs);
+    held = std::move(next);
+  }
+  return centres;
 }
 
 }  // namespace tessera
