@@ -189,9 +189,9 @@ KMeansCosts::Result kmeans_costs_update(const KMeansCosts::Params& params, const
 KMeansCostSums::Result kmeans_cost_sums(const NoFields&, const KernelInputs& in) { return {in.matrix(0).rowwise().sum()}; }
 
 /// A uniform in [0, 1) keyed on its position: the same draw however the rows are chunked.
-double keyed_uniform(std::int64_t seed, std::int64_t run, std::int64_t round, std::int64_t row) {
+double keyed_uniform(std::int64_t seed, double stream, std::int64_t round, std::int64_t row) {
   std::uint64_t h = splitmix64(static_cast<std::uint64_t>(seed));
-  h = splitmix64(h ^ static_cast<std::uint64_t>(run));
+  h = splitmix64(h ^ static_cast<std::uint64_t>(stream));
   h = splitmix64(h ^ static_cast<std::uint64_t>(round));
   h = splitmix64(h ^ static_cast<std::uint64_t>(row));
   return static_cast<double>(h >> 11) * 0x1.0p-53;
@@ -213,7 +213,7 @@ KMeansDraw::Result kmeans_draw(const KMeansDraw::Params& params, const KernelInp
       const double scale = params.oversampling[static_cast<std::size_t>(r)] / params.phi[static_cast<std::size_t>(r)];
       if (!(scale > 0) || !std::isfinite(scale)) continue;
       for (Eigen::Index i = 0; i < costs.cols(); ++i)
-        if (keyed_uniform(params.seed, r, params.round, params.row_begin + i) < scale * costs(r, i)) take(r, i);
+        if (keyed_uniform(params.seed, params.streams[static_cast<std::size_t>(r)], params.round, params.row_begin + i) < scale * costs(r, i)) take(r, i);
     }
   } else {
     // Targets of a run in increasing offset: one scan of its costs finds them all.

@@ -161,7 +161,7 @@ struct KMeansCostSums {
 
 /// Rows drawn with probability by cost (inputs: the chunk, its KMeansCosts). Two ways:
 /// - k-means||: each row of run r independently, with probability min(1, ℓ[r] · cost / φ[r]),
-///   by a uniform keyed on (seed, run, round, row): the same draw on any rank count;
+///   by a uniform keyed on (seed, the run's stream, round, row): the same draw on any rank count;
 /// - k-means++: per run, the rows where the running sum of costs within the chunk first
 ///   exceeds each of `targets` (pairs run, offset).
 struct KMeansDraw {
@@ -172,7 +172,9 @@ struct KMeansDraw {
     std::vector<double> mean;
     std::int64_t row_begin = 0;
     std::vector<double> oversampling, phi;  ///< per run; empty when drawing targets
-    std::int64_t seed = 0, round = 0;
+    std::int64_t seed = 0;
+    std::vector<double> streams;  ///< per run: the key of its random choices
+    std::int64_t round = 0;
     std::vector<double> targets;  ///< run, offset, run, offset, ...
     template <class Self, class Visit>
     static void fields(Self& self, Visit&& visit) {
@@ -181,6 +183,7 @@ struct KMeansDraw {
       visit("oversampling", self.oversampling);
       visit("phi", self.phi);
       visit("seed", self.seed);
+      visit("streams", self.streams);
       visit("round", self.round);
       visit("targets", self.targets);
     }

@@ -122,13 +122,12 @@ Eigen::MatrixXd read_init(const std::string& init, const KMeansData& data) {
 }
 
 /// The starting centres of every run (of `run_ks`), by the init method.
-std::vector<Eigen::MatrixXd> seed(Client& client, const KMeansOptions& o, const KMeansData& data,
-                                  const std::vector<std::int64_t>& run_ks) {
+std::vector<Eigen::MatrixXd> seed(Client& client, const KMeansOptions& o, const KMeansData& data, const SeedingRuns& runs) {
   client.set_phase("seeding (" + o.init + ")");
   if (init_file(o.init)) return {read_init(o.init, data)};
-  if (o.init == "random") return seed_random(client, data, run_ks, o.seed);
-  if (o.init == "k-means++") return seed_kmeans_plusplus(client, data, run_ks, o.seed);
-  return seed_kmeans_parallel(client, data, run_ks, o.seed);
+  if (o.init == "random") return seed_random(client, data, runs);
+  if (o.init == "k-means++") return seed_kmeans_plusplus(client, data, runs);
+  return seed_kmeans_parallel(client, data, runs);
 }
 
 /// A run's centres on the original scale, k x p row-major (as the output and JSON hold them).
@@ -191,12 +190,15 @@ nlohmann::json run(Client& client, const JobSpec& job, OutputFile& output, std::
 
   const std::vector<std::int64_t> ks = ks_of(job);
   const std::int64_t starts = starts_of(o);
-  std::vector<std::int64_t> run_ks;
+  SeedingRuns seeding{{}, {}, o.seed};
   for (std::int64_t k : ks)
-    for (std::int64_t s = 0; s < starts; ++s) run_ks.push_back(k);
-  const std::vector<Eigen::MatrixXd> centres = seed(client, o, data, run_ks);
+    for (std::int64_t s = 0; s < starts; ++s) {
+      seeding.k.push_back(k);
+      seeding.start.push_back(s);
+    }
+  const std::vector<Eigen::MatrixXd> centres = seed(client, o, data, seeding);
   std::vector<KMeansRun> runs;
-  for (std::size_t r = 0; r < run_ks.size(); ++r) runs.push_back(KMeansRun{run_ks[r], centres[r]});
+  for (std::size_t r = 0; r < seeding.size(); ++r) runs.push_back(KMeansRun{seeding.k[r], centres[r]});
   const int passes = lloyd(client, data, runs, o.tol, o.max_iter);
   held.clear();
 

@@ -4,6 +4,7 @@
 #include "jobs/kmeans/seeding.hpp"
 
 #include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 
@@ -20,10 +21,11 @@ namespace {
 
 constexpr int parallel_rounds = 5;
 
-/// A seeded stream of uniforms in [0, 1): run r's choices are its own, whatever the other runs do.
+/// A seeded stream of uniforms in [0, 1): a run's choices are its own, whatever the other runs do.
 class Stream {
  public:
-  Stream(std::int64_t seed, std::size_t run) : key_(splitmix64(splitmix64(static_cast<std::uint64_t>(seed)) ^ run)) {}
+  Stream(std::int64_t seed, double stream)
+      : key_(splitmix64(splitmix64(static_cast<std::uint64_t>(seed)) ^ static_cast<std::uint64_t>(stream))) {}
   double uniform() { return static_cast<double>(splitmix64(key_ + counter_++) >> 11) * 0x1.0p-53; }
   std::int64_t below(std::int64_t n) { return std::min<std::int64_t>(n - 1, static_cast<std::int64_t>(uniform() * static_cast<double>(n))); }
 
@@ -75,9 +77,10 @@ std::vector<std::int64_t> distinct_rows(Stream& stream, std::int64_t n, std::int
   return out;
 }
 
-/// Weighted greedy k-means++ then weighted Lloyd on the candidates (p x m): rank 0's reduction of
-/// k-means||, as Spark's LocalKMeans.
-Eigen::MatrixXd reduce_candidates(const Eigen::MatrixXd& c, const Eigen::VectorXd& w, std::int64_t k, Stream& stream) {
+/// Weighted greedy k-means++ then weighted Lloyd on the candidates (p x m), as Spark's
+/// LocalKMeans; returns the centres and their weighted inertia on the candidates.
+std::pair<Eigen::MatrixXd, double> reduce_once(const Eigen::MatrixXd& c, const Eigen::VectorXd& w, std::int64_t k,
+                                               Stream& stream) {
   const Eigen::Index m = c.cols();
   const auto d2 = [&](Eigen::Index i, const Eigen::VectorXd& centre) { return (c.col(i) - centre).squaredNorm(); };
   const auto draw = [&](const Eigen::VectorXd& weight) {
@@ -124,7 +127,26 @@ Eigen::MatrixXd reduce_candidates(const Eigen::MatrixXd& c, const Eigen::VectorX
     for (Eigen::Index j = 0; j < k; ++j)
       if (weight(j) > 0) centres.col(j) = sums.col(j) / weight(j);
   }
-  return centres;
+  double inertia = 0;
+  for (Eigen::Index i = 0; i < m; ++i) {
+    double least = std::numeric_limits<double>::infinity();
+    for (Eigen::Index j = 0; j < k; ++j) least = std::min(least, d2(i, centres.col(j)));
+    inertia += w(i) * least;
+  }
+  return {std::move(centres), inertia};
+}
+
+/// Rank 0's reduction of the k-means|| candidates to k centres: the best of several weighted
+/// k-means++ and Lloyd runs on them. The candidates are few (about 10k), so restarts cost little
+/// next to one pass over the data, and they keep the seeding out of poor local minima.
+Eigen::MatrixXd reduce_candidates(const Eigen::MatrixXd& c, const Eigen::VectorXd& w, std::int64_t k, Stream& stream) {
+  constexpr int restarts = 10;
+  std::pair<Eigen::MatrixXd, double> best = reduce_once(c, w, k, stream);
+  for (int t = 1; t < restarts; ++t) {
+    auto next = reduce_once(c, w, k, stream);
+    if (next.second < best.second) best = std::move(next);
+  }
+  return best.first;
 }
 
 /// Every chunk's KMeansCosts for the runs' centres `added` (p x k[r] each, numbered from
@@ -185,13 +207,15 @@ std::vector<double> total_costs(Client& client, const std::vector<TaskKey>& cost
 
 }  // namespace
 
-std::vector<Eigen::MatrixXd> seed_kmeans_parallel(Client& client, const KMeansData& data,
-                                                  const std::vector<std::int64_t>& ks, std::int64_t seed) {
+std::vector<Eigen::MatrixXd> seed_kmeans_parallel(Client& client, const KMeansData& data, const SeedingRuns& seeding) {
+  const std::vector<std::int64_t>& ks = seeding.k;
   const std::size_t runs = ks.size();
   std::vector<Stream> streams;
+  std::vector<double> stream_ids;
   std::vector<std::int64_t> first_rows;
   for (std::size_t r = 0; r < runs; ++r) {
-    streams.emplace_back(seed, r);
+    stream_ids.push_back(seeding.stream(r));
+    streams.emplace_back(seeding.seed, seeding.stream(r));
     first_rows.push_back(streams.back().below(data.x.rows));
   }
   const Eigen::MatrixXd firsts = take(client, data, first_rows);
@@ -211,7 +235,7 @@ std::vector<Eigen::MatrixXd> seed_kmeans_parallel(Client& client, const KMeansDa
     Graph graph;
     const std::vector<Eigen::MatrixXd> drawn = draw(client, graph, data, costs, runs, [&](std::size_t c) {
       return std::optional<KMeansDraw::Params>(
-          KMeansDraw::Params{data.mean, data.chunks[c].begin, oversampling, phi, seed, round, {}});
+          KMeansDraw::Params{data.mean, data.chunks[c].begin, oversampling, phi, seeding.seed, stream_ids, round, {}});
     });
     std::vector<double> first;
     for (std::size_t r = 0; r < runs; ++r) first.push_back(static_cast<double>(candidates[r].cols()));
@@ -262,11 +286,11 @@ std::vector<Eigen::MatrixXd> seed_kmeans_parallel(Client& client, const KMeansDa
   return out;
 }
 
-std::vector<Eigen::MatrixXd> seed_random(Client& client, const KMeansData& data, const std::vector<std::int64_t>& ks,
-                                         std::int64_t seed) {
+std::vector<Eigen::MatrixXd> seed_random(Client& client, const KMeansData& data, const SeedingRuns& seeding) {
+  const std::vector<std::int64_t>& ks = seeding.k;
   std::vector<std::int64_t> rows;
   for (std::size_t r = 0; r < ks.size(); ++r) {
-    Stream stream(seed, r);
+    Stream stream(seeding.seed, seeding.stream(r));
     for (std::int64_t row : distinct_rows(stream, data.x.rows, ks[r])) rows.push_back(row);
   }
   const Eigen::MatrixXd taken = take(client, data, rows);
@@ -279,14 +303,14 @@ std::vector<Eigen::MatrixXd> seed_random(Client& client, const KMeansData& data,
   return out;
 }
 
-std::vector<Eigen::MatrixXd> seed_kmeans_plusplus(Client& client, const KMeansData& data,
-                                                  const std::vector<std::int64_t>& ks, std::int64_t seed) {
+std::vector<Eigen::MatrixXd> seed_kmeans_plusplus(Client& client, const KMeansData& data, const SeedingRuns& seeding) {
+  const std::vector<std::int64_t>& ks = seeding.k;
   const std::size_t runs = ks.size();
   const auto p = static_cast<Eigen::Index>(data.mean.size());
   std::vector<Stream> streams;
   std::vector<std::int64_t> first_rows;
   for (std::size_t r = 0; r < runs; ++r) {
-    streams.emplace_back(seed, r);
+    streams.emplace_back(seeding.seed, seeding.stream(r));
     first_rows.push_back(streams.back().below(data.x.rows));
   }
   const Eigen::MatrixXd firsts = take(client, data, first_rows);
@@ -334,7 +358,7 @@ std::vector<Eigen::MatrixXd> seed_kmeans_plusplus(Client& client, const KMeansDa
     const std::vector<Eigen::MatrixXd> drawn = draw(client, graph, data, costs, runs, [&](std::size_t chunk) {
       if (targets[chunk].empty()) return std::optional<KMeansDraw::Params>();
       return std::optional<KMeansDraw::Params>(
-          KMeansDraw::Params{data.mean, data.chunks[chunk].begin, {}, {}, seed, 0, targets[chunk]});
+          KMeansDraw::Params{data.mean, data.chunks[chunk].begin, {}, {}, seeding.seed, {}, 0, targets[chunk]});
     });
     // The potential each trial would give; the best trial of each run becomes its next centre.
     Graph trial_graph;
