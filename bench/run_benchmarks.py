@@ -14,7 +14,9 @@ solvers. Selection: a ridge search (5 folds x 20 alphas) and a logistic search
 (5 folds x 10 C) on 1,000,000 x 32 files, next to one plain pass; --sklearn also times
 scikit-learn's GridSearchCV(n_jobs=2) on both. Elastic net (--only elastic_net): ElasticNetCV's
 search, 5 folds x 100 alphas x 3 l1_ratios, on the same regression file; --sklearn times
-ElasticNetCV(n_jobs=2). Times are the best of
+ElasticNetCV(n_jobs=2). KMeans (--only kmeans): k in {2, 4, 8, 16} x 3 starts on a 1,000,000 x 32
+file of 16 Gaussian blobs, one job; --sklearn fits scikit-learn's KMeans(algorithm="lloyd",
+n_init=3) for each k (its threads on both cores). Times are the best of
 --repeat runs (the machine is noisy; the best run is the one least disturbed).
 """
 import argparse
@@ -329,6 +331,50 @@ def startup(build, repeat, data_dir):
               "startup_and_shutdown_seconds": wall - seconds, "launcher_alone_seconds": min(launcher)})
 
 
+def blobs_file(data_dir, rows, cols, centres, seed):
+    """Gaussian blobs of unequal spread around `centres` random centres, made once and kept."""
+    import h5py
+    import numpy as np
+    os.makedirs(data_dir, exist_ok=True)
+    data = os.path.join(data_dir, f"blobs_{rows}x{cols}.h5")
+    if not os.path.exists(data):
+        rng = np.random.default_rng(seed)
+        means = rng.uniform(-10, 10, size=(centres, cols))
+        spread = rng.uniform(0.5, 3, size=centres)
+        label = rng.integers(centres, size=rows)
+        with h5py.File(data + ".tmp", "w") as f:
+            f.create_dataset("X", data=means[label] + rng.normal(size=(rows, cols)) * spread[label][:, None],
+                             chunks=(65536, cols))
+        os.rename(data + ".tmp", data)
+    return data
+
+
+def kmeans(build, repeat, data_dir, with_sklearn):
+    """k in {2, 4, 8, 16} x n_init 3 on 1,000,000 x 32: all twelve runs in the same passes, against
+    scikit-learn fitting the same twelve models."""
+    rows, cols, ks, starts = 1_000_000, 32, [2, 4, 8, 16], 3
+    data = blobs_file(data_dir, rows, cols, 16, 3)
+    job = job_file(data_dir, "kmeans", data, f'features = "X"\n[model]\ntype = "kmeans"\nn_init = {starts}\n'
+                   f'[search]\ngrid = {{ k = {ks} }}\n')
+    ours = best_run(build, job, 2, repeat)
+    inertia = {r["params"]["k"]: r["inertia"] for r in ours["results"]}
+    emit({"bench": "kmeans_4k_x3", "rows": rows, "cols": cols, "workers": 2, "ranks": 3, "seconds": ours["seconds"],
+          "lloyd_passes": ours["lloyd_passes"], "hdf5_passes": ours["profile"]["passes"], "tasks": ours["tasks"],
+          "inertia": inertia, "n_iter": {r["params"]["k"]: r["n_iter"] for r in ours["results"]}})
+    if with_sklearn:
+        import h5py
+        from sklearn.cluster import KMeans
+        with h5py.File(data) as f:
+            X = f["X"][:]
+        start = time.perf_counter()
+        theirs = {k: KMeans(k, n_init=starts, algorithm="lloyd", random_state=0).fit(X).inertia_ for k in ks}
+        seconds = time.perf_counter() - start
+        emit({"bench": "sklearn_kmeans_4k_x3", "rows": rows, "cols": cols, "seconds": seconds,
+              "tessera_2_workers_seconds": ours["seconds"], "speedup": seconds / ours["seconds"], "inertia": theirs,
+              "inertia_ratio": {k: inertia[k] / theirs[k] for k in ks},
+              "equal_or_lower_inertia": all(inertia[k] <= theirs[k] * (1 + 1e-9) for k in ks)})
+
+
 def best_run(build, job, workers, repeat, extra=(), env=None):
     """The fastest of `repeat` runs of `tessera run JOB --json` on `workers` workers; `env`: more
     environment variables for the ranks."""
@@ -344,7 +390,7 @@ def main():
     p.add_argument("--cols", type=int, default=64)
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--only", choices=["runtime", "gram", "selection", "logistic", "checkpoint", "trace", "startup",
-                                       "scheduler", "elastic_net"])
+                                       "scheduler", "elastic_net", "kmeans"])
     p.add_argument("--sklearn", action="store_true", help="also time scikit-learn's GridSearchCV on the selection data")
     p.add_argument("--data-dir", default="build/bench-data")
     a = p.parse_args()
@@ -358,6 +404,8 @@ def main():
         logistic(a.build, a.repeat, a.data_dir, a.sklearn, 1_000_000, 32)
     if a.only == "elastic_net":
         elastic_net(a.build, a.repeat, a.data_dir, a.sklearn)
+    if a.only == "kmeans":
+        kmeans(a.build, a.repeat, a.data_dir, a.sklearn)
     if a.only == "checkpoint":
         checkpoint(a.build, a.repeat, a.data_dir, a.rows, a.cols)
     if a.only == "trace":

@@ -92,5 +92,21 @@ TEST(Graph, DotHasEveryNodeAndEdge) {
   EXPECT_NE(dot.find("peripheries=2"), std::string::npos) << "the output is marked";
 }
 
+
+TEST(Graph, InputFromOutsideIsAcceptedOnlyWhenKnown) {
+  // A driver's later graph may name a result it still holds from an earlier one (k-means seeding
+  // keeps per-row costs on the workers); any other missing input is still an error.
+  Graph g;
+  const TaskKey held = TaskKey::named("held"), ghost = TaskKey::named("ghost");
+  const TaskKey a = g.add(Task{"leaf", {}, {}});
+  const TaskKey b = g.add(Task{"sum", {}, {a, held}});
+  const auto known = [&](const TaskKey& key) { return key == held; };
+  const std::vector<TaskKey> order = g.topological_order(known);
+  EXPECT_EQ(order, (std::vector<TaskKey>{a, b}));
+  EXPECT_THROW(g.validate(), InputError);
+  g.add(Task{"sum", {}, {b, ghost}});
+  EXPECT_THROW(g.validate(known), InputError);
+}
+
 }  // namespace
 }  // namespace tessera
