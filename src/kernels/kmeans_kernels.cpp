@@ -14,7 +14,7 @@ namespace tessera {
 namespace {
 
 /// Rows per block: the Σk x block distances stay in cache between the GEMM and the minimum.
-constexpr Eigen::Index block_rows = 1024;
+constexpr Eigen::Index block_rows = 256;
 
 Eigen::Index size_of(const std::vector<double>& v) { return static_cast<Eigen::Index>(v.size()); }
 
@@ -61,17 +61,18 @@ void for_each_nearest(const Eigen::MatrixXd& xt, const KMeansRuns& runs, F&& f) 
     const Eigen::MatrixXd x = centred(xt, runs.mean, begin, rows);
     const Eigen::MatrixXd d = partial_distances(centres, x);
     const Eigen::VectorXd xx = x.colwise().squaredNorm().transpose();
-    for (std::size_t r = 0; r + 1 < centres.begin.size(); ++r) {
-      const Eigen::Index b = centres.begin[r], k = centres.begin[r + 1] - b;
-      if (k == 0) continue;
-      for (Eigen::Index i = 0; i < rows; ++i) {
+    // Row by row, every run: each row's distances are one contiguous column of d. (Each centre
+    // still sees its rows in increasing order, so the sums do not depend on this loop order.)
+    for (Eigen::Index i = 0; i < rows; ++i)
+      for (std::size_t r = 0; r + 1 < centres.begin.size(); ++r) {
+        const Eigen::Index b = centres.begin[r], k = centres.begin[r + 1] - b;
+        if (k == 0) continue;
         Eigen::Index best = 0;
         double least = d(b, i);
         for (Eigen::Index j = 1; j < k; ++j)
           if (d(b + j, i) < least) least = d(b + (best = j), i);
         f(r, x, begin, i, best, std::max(0.0, least + xx(i)));
       }
-    }
   }
 }
 
