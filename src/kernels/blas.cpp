@@ -33,6 +33,17 @@ void multiply(const Eigen::Ref<const Eigen::MatrixXd>& a, bool transpose_a, cons
               static_cast<int>(b.outerStride()), beta, c.data(), static_cast<int>(c.outerStride()));
 }
 
+void multiply(const Eigen::Ref<const Eigen::MatrixXf>& a, bool transpose_a, const Eigen::Ref<const Eigen::MatrixXf>& b,
+              bool transpose_b, Eigen::Ref<Eigen::MatrixXf> c) {
+  const Eigen::Index m = transpose_a ? a.cols() : a.rows(), k = transpose_a ? a.rows() : a.cols();
+  const Eigen::Index n = transpose_b ? b.rows() : b.cols();
+  if ((transpose_b ? b.cols() : b.rows()) != k || c.rows() != m || c.cols() != n) throw Error("multiply: shapes differ");
+  if (m == 0 || n == 0) return;
+  cblas_sgemm(CblasColMajor, transpose_a ? CblasTrans : CblasNoTrans, transpose_b ? CblasTrans : CblasNoTrans, static_cast<int>(m),
+              static_cast<int>(n), static_cast<int>(k), 1.0f, a.data(), static_cast<int>(a.outerStride()), b.data(),
+              static_cast<int>(b.outerStride()), 0.0f, c.data(), static_cast<int>(c.outerStride()));
+}
+
 void symmetrize(Eigen::MatrixXd& gram) { gram.triangularView<Eigen::StrictlyUpper>() = gram.transpose(); }
 
 }  // namespace tessera::blas

@@ -18,6 +18,9 @@ void add_outer_product(const Eigen::Ref<const Eigen::MatrixXd>& a, Eigen::Matrix
 /// short, wide blocks the logistic kernels multiply).
 void multiply(const Eigen::Ref<const Eigen::MatrixXd>& a, bool transpose_a, const Eigen::Ref<const Eigen::MatrixXd>& b,
               bool transpose_b, Eigen::Ref<Eigen::MatrixXd> c, double beta = 0);
+/// The same in single precision (k-means seeding's distances, where 7 digits are plenty).
+void multiply(const Eigen::Ref<const Eigen::MatrixXf>& a, bool transpose_a, const Eigen::Ref<const Eigen::MatrixXf>& b,
+              bool transpose_b, Eigen::Ref<Eigen::MatrixXf> c);
 
 /// Copies the lower triangle onto the upper one.
 void symmetrize(Eigen::MatrixXd& gram);
