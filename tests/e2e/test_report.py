@@ -37,6 +37,8 @@ class Report(unittest.TestCase):
         cls.run_job("evaluate", cls.classification, 'type = "evaluate"\nmetrics = "classification"\n', "",
                 data_extra='predictions = "expected_y"\n')
         cls.run_job("gram", cls.regression, 'type = "gram"\n', "")
+        cls.run_job("kmeans", cls.classification, 'type = "kmeans"\nn_init = 2\n', '[search]\ngrid = { k = [2, 3, 4, 6] }\n',
+                    data_extra='features = "X"\n')
 
     @classmethod
     def tearDownClass(cls):
@@ -137,6 +139,14 @@ class Report(unittest.TestCase):
         cells = re.findall(r">(\d+)</text>", self.svg_of("evaluate", "Confusion matrix"))
         for count in cm.ravel():
             self.assertIn(str(count), cells)
+
+    def test_kmeans_grid_report_draws_the_elbow_curve(self):
+        self.check("kmeans", [r"^Inertia against k"])
+        svg = self.svg_of("kmeans", "Inertia against k")
+        self.assertEqual(len(re.findall(r"<circle", svg)), 4, "one point per k")
+        # The curve falls with k, as the results it is drawn from.
+        inertia = [r["inertia"] for r in self.runs["kmeans"]["summary"]["results"]]
+        self.assertEqual(inertia, sorted(inertia, reverse=True))
 
     def test_gram_report_has_the_run_only(self):
         figures = self.check("gram", [])

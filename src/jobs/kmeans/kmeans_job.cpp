@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "jobs/kmeans/kmeans_figures.hpp"
 #include "jobs/kmeans/lloyd.hpp"
 #include "jobs/kmeans/seeding.hpp"
 #include "tessera/core/did_you_mean.hpp"
@@ -269,6 +270,6 @@ const JobType kmeans_job{"kmeans",
                          [] { return option_defaults<KMeansOptions>(); },
                          plan,
                          run,
-                         nullptr};
+                         kmeans_figures};
 
 }  // namespace tessera
