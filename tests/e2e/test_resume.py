@@ -42,6 +42,10 @@ class Resume(TempDirTest):
         "ols": ("regression", 2_400_000, 16, 4_000, {"type": "ols", "solver": "tsqr"}, ""),
         "logistic": ("classification", 1_000_000, 8, 8_000, {"type": "logistic"},
                      '[cv]\nfolds = 3\n[search]\ngrid = { C = { logspace = [-2, 2, 6] } }\nscoring = "accuracy"\n'),
+        # Six k-means runs in lockstep: seeding and Lloyd passes that grow as results arrive, with
+        # per-row costs held on the workers (never stored) between passes.
+        "kmeans": ("classification", 1_000_000, 8, 8_000, {"type": "kmeans", "n_init": 2},
+                   "[search]\ngrid = { k = [2, 4, 8] }\n"),
         # 100 models a pass: seconds of work left when a signal lands, however fast the machine
         # (mpiexec takes a moment to pass a signal on).
         "logistic_long": ("classification", 1_000_000, 8, 8_000, {"type": "logistic"},
@@ -111,6 +115,9 @@ class Resume(TempDirTest):
 
     def test_logistic_search_killed_anywhere_resumes_bit_identical(self):
         self.run_matrix("logistic")
+
+    def test_kmeans_grid_killed_anywhere_resumes_bit_identical(self):
+        self.run_matrix("kmeans")
 
     def drained_by(self, name, send):
         """Starts a job, lets it store some results, calls `send(process, job)`; returns the run."""
