@@ -143,8 +143,8 @@ nlohmann::json json_of(const KMeansRun& run, const KMeansData& data) {
   const auto p = static_cast<std::ptrdiff_t>(data.mean.size());
   nlohmann::json centers = nlohmann::json::array();
   for (std::int64_t j = 0; j < run.k; ++j) centers.push_back(std::vector<double>(flat.begin() + j * p, flat.begin() + (j + 1) * p));
-  std::vector<std::int64_t> sizes(run.sizes.data(), run.sizes.data() + run.sizes.size());
-  std::transform(run.sizes.data(), run.sizes.data() + run.sizes.size(), sizes.begin(), [](double s) { return static_cast<std::int64_t>(s); });
+  std::vector<std::int64_t> sizes;
+  for (double s : run.sizes) sizes.push_back(static_cast<std::int64_t>(s));
   return {{"k", run.k}, {"centers", centers}, {"inertia", run.inertia}, {"n_iter", run.n_iter}, {"sizes", sizes},
           {"converged", run.converged}};
 }

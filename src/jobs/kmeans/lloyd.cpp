@@ -85,6 +85,7 @@ int lloyd(Client& client, const KMeansData& data, std::vector<KMeansRun>& runs, 
           per_chunk_of_runs<KMeansFarthest>(g, data, active, [&](KMeansRuns r) { return KMeansFarthest::Params{std::move(r), wanted}; }),
           MergeFarthest::name, to_params(MergeFarthest::Params{wanted}), version_of<MergeFarthest>());
       farthest = from_value<KMeansFarthest::Result>(*client.gather(client.submit(g, {merged}).front())).points;
+      ++passes;
     }
 
     at = 0;

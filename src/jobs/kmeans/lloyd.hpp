@@ -32,7 +32,7 @@ struct KMeansRun {
 };
 
 /// Runs Lloyd's iterations until every run has stopped (shift² <= tol · mean_variance, or
-/// max_iter); returns the number of passes.
+/// max_iter); returns the number of passes (with those that found rows to re-seed empty clusters).
 int lloyd(Client& client, const KMeansData& data, std::vector<KMeansRun>& runs, double tol, std::int64_t max_iter);
 
 }  // namespace tessera
