@@ -58,7 +58,7 @@ TEST(Logistic, SolutionSatisfiesTheOptimalityConditionsOfThePenalisedObjective) 
   const Eigen::MatrixXd g = gram_of(pr);
   for (double C : {0.01, 1.0, 100.0}) {
     const Eigen::MatrixXd t = logistic_coordinates(g, std::nullopt, std::nullopt, true);
-    NewtonSolver solver(t, C, true, 1e-12, 100, lda_start(g, t, true));
+    NewtonSolver solver(t, logistic_penalty("l2", C, 0), true, 1e-12, 100, lda_start(g, t, true));
     const Eigen::VectorXd theta = solve(pr, solver);
     ASSERT_TRUE(solver.converged());
     // ∇ = Xᵀ(σ − y) + w / C with the intercept unpenalised: zero at the optimum.
@@ -73,7 +73,7 @@ TEST(Logistic, WithoutAnInterceptTheInterceptStaysZero) {
   const Problem pr = make_problem(300, 3, 2);
   const Eigen::MatrixXd g = gram_of(pr);
   const Eigen::MatrixXd t = logistic_coordinates(g, std::nullopt, std::nullopt, false);
-  NewtonSolver solver(t, 1.0, false, 1e-12, 100, lda_start(g, t, false));
+  NewtonSolver solver(t, logistic_penalty("l2", 1.0, 0), false, 1e-12, 100, lda_start(g, t, false));
   const Eigen::VectorXd theta = solve(pr, solver);
   EXPECT_EQ(theta(0), 0);
   const Eigen::VectorXd grad = dense_stats(pr, theta).grad.tail(3) + theta.tail(3);
@@ -85,14 +85,14 @@ TEST(Logistic, PcaPipelineIsLogisticRegressionOnTheCentredComponents) {
   const Eigen::MatrixXd g = gram_of(pr);
   const PrincipalAxes axes = principal_axes(g);
   const Eigen::MatrixXd t = logistic_coordinates(g, axes, 2, true);
-  NewtonSolver solver(t, 0.5, true, 1e-12, 100, lda_start(g, t, true));
+  NewtonSolver solver(t, logistic_penalty("l2", 0.5, 0), true, 1e-12, 100, lda_start(g, t, true));
   const Eigen::VectorXd theta = solve(pr, solver);
   // The same fit done by hand: components Z = (X − x̄)V₂, then logistic regression on [1 Z].
   const Eigen::RowVectorXd mean = pr.x.rightCols(4).colwise().mean();
   const Eigen::MatrixXd v = axes.eigenvectors.leftCols(2);
   Problem reduced{Eigen::MatrixXd(500, 3), pr.y};
   reduced.x << Eigen::VectorXd::Ones(500), (pr.x.rightCols(4).rowwise() - mean) * v;
-  NewtonSolver by_hand(Eigen::MatrixXd::Identity(3, 3), 0.5, true, 1e-12, 100);
+  NewtonSolver by_hand(Eigen::MatrixXd::Identity(3, 3), logistic_penalty("l2", 0.5, 0), true, 1e-12, 100);
   const Eigen::VectorXd phi = solve(reduced, by_hand);
   const Eigen::VectorXd w = v * phi.tail(2);
   EXPECT_LT((theta.tail(4) - w).cwiseAbs().maxCoeff(), 1e-10);
@@ -102,7 +102,7 @@ TEST(Logistic, PcaPipelineIsLogisticRegressionOnTheCentredComponents) {
 TEST(Logistic, StopsAtMaxIterWithoutConverging) {
   const Problem pr = make_problem(200, 2, 4);
   const Eigen::MatrixXd g = gram_of(pr);
-  NewtonSolver solver(Eigen::MatrixXd::Identity(3, 3), 1.0, true, 1e-14, 1);
+  NewtonSolver solver(Eigen::MatrixXd::Identity(3, 3), logistic_penalty("l2", 1.0, 0), true, 1e-14, 1);
   solve(pr, solver);
   EXPECT_TRUE(solver.done());
   EXPECT_FALSE(solver.converged());

@@ -141,7 +141,15 @@ std::string describe(const ParamSet& params) {
 /// batched Newton passes; the refit starts from the mean of the chosen candidate's fold solutions.
 class LogisticModel : public SearchModel {
  public:
-  explicit LogisticModel(const JobSpec& job) : job_(job), options_(job.model.as<LogisticOptions>()) {}
+  explicit LogisticModel(const JobSpec& job) : job_(job), options_(job.model.as<LogisticOptions>()) {
+    const bool elasticnet = options_.penalty == "elasticnet";
+    const bool l1_ratio_grid = job.search && job.search->grid.count("l1_ratio");
+    if (elasticnet && !options_.l1_ratio && !l1_ratio_grid)
+      throw InputError(job.file + ": [model] penalty = \"elasticnet\" needs l1_ratio (the L1 part's share, 0 to 1)");
+    if (!elasticnet && (options_.l1_ratio || l1_ratio_grid))
+      throw InputError(fmt::format("{}: [model] l1_ratio applies to penalty = \"elasticnet\" only, not \"{}\"", job.file,
+                                   options_.penalty));
+  }
 
   std::string name() const override { return "logistic"; }
 
@@ -149,6 +157,7 @@ class LogisticModel : public SearchModel {
 
   ParamSet own_parameters() const override {
     ParamSet p{{"C", options_.C}};
+    if (options_.l1_ratio) p["l1_ratio"] = *options_.l1_ratio;
     if (options_.pca_components) p["pca.n_components"] = static_cast<double>(*options_.pca_components);
     return p;
   }
@@ -259,8 +268,13 @@ class LogisticModel : public SearchModel {
     return Model{candidate,
                  params,
                  fold,
-                 NewtonSolver(std::move(t), params.at("C"), options_.fit_intercept, options_.tol,
+                 NewtonSolver(std::move(t), penalty_of(params), options_.fit_intercept, options_.tol,
                               static_cast<int>(options_.max_iter), phi0)};
+  }
+
+  LogisticPenalty penalty_of(const ParamSet& params) const {
+    const auto l1_ratio = params.find("l1_ratio");
+    return logistic_penalty(options_.penalty, params.at("C"), l1_ratio == params.end() ? 0.0 : l1_ratio->second);
   }
 
   /// ROC AUC ranks the test rows' decision values. Per chunk, every model's table of its test rows'
@@ -297,7 +311,9 @@ class LogisticModel : public SearchModel {
 
 ModelSchema schema() {
   ModelSchema s = schema_of<LogisticOptions>();
-  s.grid = {{"C", {"logistic.C"}, Check::finite_positive}, {"pca.n_components", {}, Check::at_least_one, true}};
+  s.grid = {{"C", {"logistic.C"}, Check::finite_positive},
+            {"l1_ratio", {}, Check::unit_interval},
+            {"pca.n_components", {}, Check::at_least_one, true}};
   s.scorings = {"accuracy", "neg_log_loss", "roc_auc", "f1"};
   s.scored_as = "classifiers";
   s.predicts = true;

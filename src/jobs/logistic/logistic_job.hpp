@@ -7,6 +7,7 @@
 /// later pass gives every active model's loss, gradient and Hessian at once.
 /// See docs/model-selection.md.
 #include <optional>
+#include <string>
 
 #include "tessera/jobs/job_type.hpp"
 
@@ -16,6 +17,8 @@ struct LogisticOptions {
   bool fit_intercept = true;
   bool standardize = false;
   double C = 1.0;
+  std::string penalty = "l2";
+  std::optional<double> l1_ratio;
   double tol = 1e-8;
   std::int64_t max_iter = 100;
   std::optional<std::int64_t> pca_components;
@@ -24,7 +27,13 @@ struct LogisticOptions {
   static void fields(Self& self, Visit&& visit) {
     visit(KeyDoc{"fit_intercept", "fit an intercept, unpenalised"}, self.fit_intercept);
     visit(KeyDoc{"standardize", standardize_meaning}, self.standardize);
-    visit(KeyDoc{"C", "the inverse of the L2 penalty, as scikit-learn's LogisticRegression(C)", Check::finite_positive}, self.C);
+    visit(KeyDoc{"C", "the inverse of the penalty's strength, as scikit-learn's LogisticRegression(C)", Check::finite_positive},
+          self.C);
+    visit(KeyDoc{"penalty", "the penalty on the coefficients, as scikit-learn's: ‖w‖²/2, ‖w‖₁, or l1_ratio·‖w‖₁ + (1 − l1_ratio)·‖w‖²/2",
+                 Check::none, {"l2", "l1", "elasticnet"}},
+          self.penalty);
+    visit(KeyDoc{"l1_ratio", "penalty = \"elasticnet\": the L1 part's share (required with it)", Check::unit_interval},
+          self.l1_ratio);
     visit(KeyDoc{"tol", "stop when a Newton step moves no coefficient by more than this, relative", Check::finite_positive},
           self.tol);
     visit(KeyDoc{"max_iter", "Newton steps before stopping with a warning", Check::at_least_one}, self.max_iter);

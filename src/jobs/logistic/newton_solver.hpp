@@ -2,9 +2,11 @@
 /// @file
 /// Logistic regression fitted on rank 0 from statistics the workers sum over chunks.
 ///
-/// A model minimises Σ log-loss(y, b + xᵀw) + ‖w‖² / (2C) over its training rows — scikit-learn's
-/// LogisticRegression(C) objective divided by C, so the same optimum; the intercept b is not
-/// penalised. It is solved in coordinates φ with θ = (b, w) = Tφ: T = I for logistic regression
+/// A model minimises Σ log-loss(y, b + xᵀw) + its penalty over its training rows — scikit-learn's
+/// LogisticRegression(penalty, C, l1_ratio) objective divided by C, so the same optimum; the
+/// intercept b is not penalised. With an L1 part the Newton step is a proximal one (Lee, Sun and
+/// Saunders 2014; glmnet's and newGLMNET's method): coordinate descent on the quadratic model
+/// with the L1 term, and a line search on the whole objective. It is solved in coordinates φ with θ = (b, w) = Tφ: T = I for logistic regression
 /// alone, T = [1 −μᵀV; 0 V] after a PCA step (μ the training means, V the kept axes), so a PCA
 /// pipeline is logistic regression on the components with nothing else changed.
 ///
@@ -15,12 +17,22 @@
 /// skip computing it), corrected after each step by a BFGS update.
 #include <Eigen/Core>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "tessera/stats/pca.hpp"
 #include "tessera/stats/standardize.hpp"
 
 namespace tessera {
+
+/// scikit-learn's penalty divided by C: l2 ‖w‖²/(2C), l1 ‖w‖₁/C, elasticnet ρ‖w‖₁/C +
+/// (1 − ρ)‖w‖²/(2C) with ρ = l1_ratio.
+struct LogisticPenalty {
+  double l1 = 0;  ///< the weight of ‖w‖₁
+  double l2 = 0;  ///< the weight of ‖w‖²/2
+};
+/// `penalty` is "l2", "l1" or "elasticnet" (the parser has checked it).
+LogisticPenalty logistic_penalty(const std::string& penalty, double C, double l1_ratio);
 
 /// What a pass measured for one model at θ (data term only).
 struct LogisticStats {
@@ -46,7 +58,7 @@ Eigen::MatrixXd logistic_coordinates(const Eigen::MatrixXd& gram, const std::opt
 class NewtonSolver {
  public:
   /// Starts at φ = `start` (zero if empty).
-  NewtonSolver(Eigen::MatrixXd coordinates, double C, bool fit_intercept, double tol, int max_iter,
+  NewtonSolver(Eigen::MatrixXd coordinates, LogisticPenalty penalty, bool fit_intercept, double tol, int max_iter,
                const Eigen::VectorXd& start = {});
 
   /// Where the next pass should evaluate: θ (intercept first).
@@ -68,8 +80,14 @@ class NewtonSolver {
   Eigen::VectorXd solution() const { return t_ * base_phi_; }
 
  private:
+  /// The step from the current point: Newton's, or with an L1 part the proximal Newton step.
+  Eigen::VectorXd step(const Eigen::MatrixXd& hess, const Eigen::VectorXd& grad) const;
+
   Eigen::MatrixXd t_;
-  Eigen::VectorXd penalty_;  ///< 1/C on penalised coordinates, 0 on the intercept
+  Eigen::VectorXd penalty_;  ///< the L2 weight on penalised coordinates, 0 on the intercept
+  Eigen::VectorXd l1_;       ///< the L1 weight on penalised coordinates, 0 on the intercept (all 0: no L1)
+  bool has_l1_ = false;
+  double decrease_ = 0;      ///< the step's promised decrease of the objective (Armijo's reference)
   double tol_;
   int max_iter_;
   Eigen::VectorXd phi_, base_phi_, base_grad_, step_;
