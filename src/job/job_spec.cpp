@@ -123,6 +123,30 @@ class Reader {
 
   /// A grid parameter's values: a list of numbers, or { logspace = [start, stop, count] } as numpy's.
   /// At most `max_values` of them, checked before any is made.
+  /// A grid of names (penalty = ["l1", "l2"]): each name's index in `names`.
+  std::vector<double> grid_names(const toml::node& node, const std::string& name, const std::vector<std::string>& names,
+                                 std::int64_t max_values) const {
+    const std::string what = where(file_, node) + "[search] grid " + name;
+    const toml::array* list = node.as_array();
+    if (!list) throw InputError(fmt::format("{}: expected a list of names, e.g. [\"{}\"]", what, names.front()));
+    if (static_cast<std::int64_t>(list->size()) > max_values)
+      throw InputError(fmt::format("{}: {} values is more than the {} candidates a search may have (raise [search] "
+                                   "max_candidates to allow it)",
+                                   what, list->size(), max_values));
+    std::vector<double> values;
+    for (const auto& v : *list) {
+      const auto given = v.value<std::string>();
+      if (!given) throw InputError(fmt::format("{}: every value must be a name: {}", what, fmt::join(names, ", ")));
+      const auto at = std::find(names.begin(), names.end(), *given);
+      if (at == names.end())
+        throw InputError(fmt::format("{}: unknown {} '{}'{}; known: {}", what, name, *given, did_you_mean(*given, names),
+                                     fmt::join(names, ", ")));
+      values.push_back(static_cast<double>(at - names.begin()));
+    }
+    if (values.empty()) throw InputError(what + ": the list is empty");
+    return values;
+  }
+
   std::vector<double> grid_values(const toml::node& node, const std::string& name, std::int64_t max_values) const {
     const std::string what = where(file_, node) + "[search] grid " + name;
     const auto too_many = [&](std::int64_t count) {
@@ -353,7 +377,8 @@ SearchSpec read_search(const Reader& r, const toml::table& search, const std::st
                        "; known: " + fmt::format("{}", fmt::join(names, ", ")));
     const std::string& param = parameter->name;
     if (spec.grid.count(param)) throw InputError(r.at(node) + "[search] grid: '" + param + "' is given twice");
-    spec.grid[param] = r.grid_values(node, given, spec.max_candidates);
+    spec.grid[param] = parameter->names.empty() ? r.grid_values(node, given, spec.max_candidates)
+                                                : r.grid_names(node, given, parameter->names, spec.max_candidates);
     candidates *= static_cast<double>(spec.grid[param].size());
     if (candidates > static_cast<double>(spec.max_candidates))
       throw InputError(r.at(node) + fmt::format("[search] grid: {} candidates is more than the {} a search may have "

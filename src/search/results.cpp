@@ -93,10 +93,32 @@ int digits_to_tell_apart(std::vector<double> values) {
   return 17;
 }
 
+const std::vector<std::string>* value_names(const std::string& parameter) {
+  static const std::vector<std::string> penalties = {"l2", "l1", "elasticnet"};
+  return parameter == "penalty" ? &penalties : nullptr;
+}
+
+namespace {
+/// A named parameter's value as its name.
+const std::string& name_of(const std::vector<std::string>& names, double value) {
+  return names.at(static_cast<std::size_t>(value));
+}
+
+/// A named parameter's column of names.
+std::vector<std::string> names_column(const std::vector<Candidate>& candidates, const std::string& name,
+                                      const std::vector<std::string>& names) {
+  std::vector<std::string> column;
+  for (const auto& c : candidates) column.push_back(name_of(names, c.params.at(name)));
+  return column;
+}
+}  // namespace
+
 nlohmann::json params_json(const ParamSet& params) {
   nlohmann::json out = nlohmann::json::object();
   for (const auto& [name, value] : params) {
-    if (name == "pca.n_components")
+    if (const auto* names = value_names(name))
+      out[name] = name_of(*names, value);
+    else if (name == "pca.n_components")
       out[name] = static_cast<std::int64_t>(value);
     else
       out[name] = value;
@@ -128,7 +150,12 @@ void print_results(std::ostream& out, const std::vector<Candidate>& candidates, 
   for (const auto& [name, value] : candidates.front().params) out << fmt::format("{:>18} ", name);
   out << fmt::format("{:>{}} {:>12} {:>5}\n", "mean score", width, "std", "rank");
   for (const auto& c : candidates) {
-    for (const auto& [name, value] : c.params) out << fmt::format("{:>18.{}g} ", value, param_digits[name]);
+    for (const auto& [name, value] : c.params) {
+      if (const auto* names = value_names(name))
+        out << fmt::format("{:>18} ", name_of(*names, value));
+      else
+        out << fmt::format("{:>18.{}g} ", value, param_digits[name]);
+    }
     out << fmt::format("{:>{}.{}g} {:>12.4g} {:>5}\n", c.mean, width, digits, c.std, c.rank);
   }
   out << fmt::format("best: {}, mean {} = {:.10g}\n", params_json(candidates[best].params).dump(), scoring,
@@ -157,7 +184,9 @@ void write_column(hid_t file, const std::string& name, const std::vector<Candida
 
 void write_results(hid_t file, const std::vector<Candidate>& candidates, std::size_t best) {
   for (const auto& [name, value] : candidates.front().params) {
-    if (name == "pca.n_components") {
+    if (const auto* names = value_names(name)) {
+      hdf5::write_strings(file, "param_" + name, names_column(candidates, name, *names));
+    } else if (name == "pca.n_components") {
       std::vector<std::int64_t> counts;
       for (const auto& c : candidates) counts.push_back(static_cast<std::int64_t>(c.params.at(name)));
       hdf5::write_integers(file, "param_" + name, counts.data(), counts.size(), 0);
@@ -190,7 +219,9 @@ void write_refit(hid_t file, nlohmann::json& summary, const Eigen::VectorXd& coe
   summary["feature_names"] = names;
   for (const auto& [name, value] : params) {
     const std::string field = name == "pca.n_components" ? "pca_n_components" : name;
-    if (name == "pca.n_components")
+    if (const auto* named = value_names(name))
+      hdf5::write_string(file, field, name_of(*named, value));
+    else if (name == "pca.n_components")
       hdf5::write_integer(file, field, static_cast<std::int64_t>(value));
     else
       hdf5::write_scalar(file, field, value);
@@ -207,7 +238,9 @@ void write_results_csv(const std::string& path, const std::vector<Candidate>& ca
   csv << "mean_test_score,std_test_score,rank_test_score\n";
   for (const auto& c : candidates) {
     for (const auto& [name, value] : c.params) {
-      if (name == "pca.n_components")
+      if (const auto* names = value_names(name))
+        csv << name_of(*names, value) << ",";
+      else if (name == "pca.n_components")
         csv << static_cast<std::int64_t>(value) << ",";
       else
         csv << value << ",";

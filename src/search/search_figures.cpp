@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "tessera/search/results.hpp"
+
 namespace tessera {
 
 namespace {
@@ -21,8 +23,22 @@ bool spans_decades(const std::vector<double>& values) {
 
 std::string label_of(const std::map<std::string, std::vector<double>>& params, const std::string& except, std::size_t i) {
   std::string out;
-  for (const auto& [name, values] : params)
-    if (name != except) out += fmt::format("{}{}={:.4g}", out.empty() ? "" : ", ", name, values[i]);
+  for (const auto& [name, values] : params) {
+    if (name == except) continue;
+    const auto* names = value_names(name);
+    out += names ? fmt::format("{}{}={}", out.empty() ? "" : ", ", name, names->at(static_cast<std::size_t>(values[i])))
+                 : fmt::format("{}{}={:.4g}", out.empty() ? "" : ", ", name, values[i]);
+  }
+  return out;
+}
+
+/// A param_ dataset as numbers: a named parameter's names (penalty) as their indices.
+std::vector<double> param_column(const ResultsFile& results, const std::string& dataset, const std::string& name) {
+  const auto* names = value_names(name);
+  if (!names) return results.numbers(dataset);
+  std::vector<double> out;
+  for (const std::string& v : results.strings(dataset))
+    out.push_back(static_cast<double>(std::find(names->begin(), names->end(), v) - names->begin()));
   return out;
 }
 
@@ -50,7 +66,10 @@ std::vector<report::Section> search_figures(const ResultsFile& results, const nl
   std::map<std::string, std::vector<double>> params;
   std::vector<std::vector<double>> splits;
   for (const std::string& name : results.names()) {
-    if (name.rfind(param_prefix, 0) == 0) params[name.substr(std::char_traits<char>::length(param_prefix))] = results.numbers(name);
+    if (name.rfind(param_prefix, 0) == 0) {
+      const std::string param = name.substr(std::char_traits<char>::length(param_prefix));
+      params[param] = param_column(results, name, param);
+    }
   }
   for (int k = 0; results.has(fmt::format("split{}_test_score", k)); ++k)
     splits.push_back(results.numbers(fmt::format("split{}_test_score", k)));
@@ -68,6 +87,7 @@ std::vector<report::Section> search_figures(const ResultsFile& results, const nl
   if (best < mean.size())
     section.intro += fmt::format(" Best: {} with mean {:.6g}.", label_of(params, "", best), mean[best]);
   for (const auto& [name, values] : params) {
+    if (value_names(name)) continue;  // names are no axis: each is a curve of the others
     const bool log = spans_decades(values);
     report::LineChart curve{fmt::format("Mean {} ± std against {}", scoring, name), {name, log}, {fmt::format("mean test {}", scoring)}, {}};
     const auto groups = curves_along(params, name);

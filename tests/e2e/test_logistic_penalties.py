@@ -98,6 +98,26 @@ class Searches(PenaltyData):
         self.assertEqual(d["best_params"], gs.best_params_)
         np.testing.assert_allclose(d["coef"], gs.best_estimator_.coef_[0], rtol=1e-5, atol=1e-6)
 
+    def test_penalty_grid_matches_gridsearchcv_and_names_the_penalty(self):
+        Cs = [0.01, 0.3, 10.0]
+        d = self.fit({}, extra=f'[cv]\nfolds = 3\n[search]\ngrid = {{ C = {Cs}, penalty = ["l1", "l2"] }}\n'
+                               'scoring = "neg_log_loss"\n')
+        gs = fit_quietly(GridSearchCV(saga(), {"C": Cs, "penalty": ["l1", "l2"]}, cv=KFold(3), scoring="neg_log_loss"),
+                         self.X, self.y)
+        res = gs.cv_results_
+        self.assertEqual([c["params"] for c in d["cv_results"]], list(res["params"]))
+        for i, c in enumerate(d["cv_results"]):
+            np.testing.assert_allclose(c["split_test_scores"], [res[f"split{k}_test_score"][i] for k in range(3)], rtol=1e-6)
+            self.assertEqual(c["rank_test_score"], res["rank_test_score"][i])
+        self.assertEqual(d["best_params"], gs.best_params_)
+        np.testing.assert_allclose(d["coef"], gs.best_estimator_.coef_[0], rtol=1e-5, atol=1e-6)
+        with h5py.File(self.path("out.h5")) as f:
+            self.assertEqual([v.decode() for v in f["param_penalty"][:]], [p["penalty"] for p in res["params"]])
+            self.assertEqual(f["penalty"][()].decode(), gs.best_params_["penalty"])
+        with open(self.path("out.csv")) as f:
+            header, first = f.readline().strip().split(","), f.readline().strip().split(",")
+        self.assertEqual(first[header.index("param_penalty")], "l1")
+
     def test_l1_after_pca_matches_the_pipeline(self):
         d = self.fit({"penalty": "l1", "C": 0.05}, extra="[model.pca]\nn_components = 4\n[cv]\nfolds = 3\n")
         pipe = Pipeline([("pca", PCA(4)), ("logistic", saga(penalty="l1", C=0.05))])
@@ -124,3 +144,7 @@ class BadInput(PenaltyData):
         self.refused({"penalty": "elasticnet", "l1_ratio": 1.5}, "", "l1_ratio")
         self.refused({"penalty": "elasticnet"}, "[cv]\nfolds = 3\n[search]\ngrid = { l1_ratio = [0.5, -0.1] }\n", "l1_ratio")
         self.refused({}, "[cv]\nfolds = 3\n[search]\ngrid = { l1_ratio = [0.5] }\n", "l1_ratio applies")
+        self.refused({}, '[cv]\nfolds = 3\n[search]\ngrid = { penalty = ["l1", "elasticnett"] }\n', "unknown penalty 'elasticnett'",
+                     "did you mean 'elasticnet'")
+        self.refused({}, '[cv]\nfolds = 3\n[search]\ngrid = { penalty = ["l1", "elasticnet"] }\n', "needs l1_ratio")
+        self.refused({}, "[cv]\nfolds = 3\n[search]\ngrid = { penalty = [1, 2] }\n", "must be a name")

@@ -58,6 +58,9 @@ struct GridParameter {
   std::vector<std::string> aliases;
   Check check = Check::none;
   bool whole_numbers = false;  ///< pca.n_components: integers, written as such
+  /// A parameter whose values are names (logistic regression's penalty): the grid lists names, and
+  /// a candidate holds each one's index in this list (search/results.hpp: value_names).
+  std::vector<std::string> names = {};
 };
 
 /// Everything the parser needs to know about one job type's [model] and what may go with it.

@@ -24,7 +24,12 @@ using ParamSet = std::map<std::string, double>;
 /// order of scikit-learn's ParameterGrid, so candidate i is the same candidate in both).
 std::vector<ParamSet> expand_grid(const std::map<std::string, std::vector<double>>& grid);
 
-/// Parameters as JSON: whole-number parameters (pca.n_components) as integers.
+/// The names a parameter's values stand for, a candidate holding each one's index: logistic
+/// regression's penalty ("l2", "l1", "elasticnet"). Null for a parameter whose values are numbers.
+const std::vector<std::string>* value_names(const std::string& parameter);
+
+/// Parameters as JSON: whole-number parameters (pca.n_components) as integers, named values
+/// (penalty) as their names.
 nlohmann::json params_json(const ParamSet& params);
 
 struct Candidate {

@@ -17,6 +17,7 @@
 #include "tessera/stats/metrics.hpp"
 #include "tessera/core/log.hpp"
 #include "tessera/search/cv_search.hpp"
+#include "tessera/search/results.hpp"
 
 namespace tessera {
 namespace {
@@ -142,13 +143,19 @@ std::string describe(const ParamSet& params) {
 class LogisticModel : public SearchModel {
  public:
   explicit LogisticModel(const JobSpec& job) : job_(job), options_(job.model.as<LogisticOptions>()) {
-    const bool elasticnet = options_.penalty == "elasticnet";
+    // The penalties the job fits: [model] penalty's, or a grid's.
+    std::vector<std::string> penalties{options_.penalty};
+    if (job.search && job.search->grid.count("penalty")) {
+      penalties.clear();
+      for (double v : job.search->grid.at("penalty")) penalties.push_back(value_names("penalty")->at(static_cast<std::size_t>(v)));
+    }
+    const bool elasticnet = std::find(penalties.begin(), penalties.end(), "elasticnet") != penalties.end();
     const bool l1_ratio_grid = job.search && job.search->grid.count("l1_ratio");
     if (elasticnet && !options_.l1_ratio && !l1_ratio_grid)
-      throw InputError(job.file + ": [model] penalty = \"elasticnet\" needs l1_ratio (the L1 part's share, 0 to 1)");
+      throw InputError(job.file + ": penalty = \"elasticnet\" needs l1_ratio (the L1 part's share, 0 to 1), in [model] or the grid");
     if (!elasticnet && (options_.l1_ratio || l1_ratio_grid))
-      throw InputError(fmt::format("{}: [model] l1_ratio applies to penalty = \"elasticnet\" only, not \"{}\"", job.file,
-                                   options_.penalty));
+      throw InputError(fmt::format("{}: l1_ratio applies to penalty = \"elasticnet\" only, not \"{}\"", job.file,
+                                   fmt::join(penalties, "\", \"")));
   }
 
   std::string name() const override { return "logistic"; }
@@ -274,7 +281,10 @@ class LogisticModel : public SearchModel {
 
   LogisticPenalty penalty_of(const ParamSet& params) const {
     const auto l1_ratio = params.find("l1_ratio");
-    return logistic_penalty(options_.penalty, params.at("C"), l1_ratio == params.end() ? 0.0 : l1_ratio->second);
+    const auto penalty = params.find("penalty");
+    return logistic_penalty(
+        penalty == params.end() ? options_.penalty : value_names("penalty")->at(static_cast<std::size_t>(penalty->second)),
+        params.at("C"), l1_ratio == params.end() ? 0.0 : l1_ratio->second);
   }
 
   /// ROC AUC ranks the test rows' decision values. Per chunk, every model's table of its test rows'
@@ -313,6 +323,7 @@ ModelSchema schema() {
   ModelSchema s = schema_of<LogisticOptions>();
   s.grid = {{"C", {"logistic.C"}, Check::finite_positive},
             {"l1_ratio", {}, Check::unit_interval},
+            {"penalty", {}, Check::none, false, *value_names("penalty")},
             {"pca.n_components", {}, Check::at_least_one, true}};
   s.scorings = {"accuracy", "neg_log_loss", "roc_auc", "f1"};
   s.scored_as = "classifiers";

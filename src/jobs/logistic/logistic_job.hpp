@@ -10,6 +10,7 @@
 #include <string>
 
 #include "tessera/jobs/job_type.hpp"
+#include "tessera/search/results.hpp"
 
 namespace tessera {
 
@@ -30,7 +31,7 @@ struct LogisticOptions {
     visit(KeyDoc{"C", "the inverse of the penalty's strength, as scikit-learn's LogisticRegression(C)", Check::finite_positive},
           self.C);
     visit(KeyDoc{"penalty", "the penalty on the coefficients, as scikit-learn's: ‖w‖²/2, ‖w‖₁, or l1_ratio·‖w‖₁ + (1 − l1_ratio)·‖w‖²/2",
-                 Check::none, {"l2", "l1", "elasticnet"}},
+                 Check::none, *value_names("penalty")},
           self.penalty);
     visit(KeyDoc{"l1_ratio", "penalty = \"elasticnet\": the L1 part's share (required with it)", Check::unit_interval},
           self.l1_ratio);
